@@ -1,5 +1,7 @@
 package parse
 
+import "strings"
+
 // Cookie request header (RFC 6265 §4.2, §5.4):
 //
 //	cookie-string = cookie-pair *( ";" SP cookie-pair )
@@ -41,24 +43,18 @@ func ParseCookie(header string) CookieIter { return CookieIter{s: header} }
 func (it *CookieIter) Next() (Cookie, bool) {
 	for len(it.s) > 0 {
 		part := it.s
-		rest := ""
-		for i := 0; i < len(part); i++ {
-			if part[i] == ';' {
-				part, rest = part[:i], part[i+1:]
-				break
-			}
+		if i := strings.IndexByte(part, ';'); i >= 0 {
+			part, it.s = part[:i], part[i+1:]
+		} else {
+			it.s = ""
 		}
-		it.s = rest
 		part = cookieTrim(part)
 		if part == "" {
 			continue
 		}
 		name, val := part, ""
-		for i := 0; i < len(part); i++ {
-			if part[i] == '=' {
-				name, val = part[:i], part[i+1:]
-				break
-			}
+		if i := strings.IndexByte(part, '='); i >= 0 {
+			name, val = part[:i], part[i+1:]
 		}
 		name = cookieTrim(name)
 		if !httpIsToken(name) {

@@ -35,7 +35,8 @@ type MediaType struct {
 // whitespace, quoted-pairs unescape every character (mime keeps the
 // backslash before a non-special one, for old MSIE file paths), RFC 2231
 // continuations (name*0, name*) are not decoded, duplicate parameters are not
-// rejected (Param returns the first), and a bare "type" with no subtype is an
+// rejected (Param returns the first), empty parameters (";;") are skipped as
+// RFC 9110 allows, and a bare "type" with no subtype is an
 // error (mime allows it for Content-Disposition).
 func ParseMediaType(v string) (MediaType, error) {
 	var m MediaType
