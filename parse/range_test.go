@@ -172,7 +172,10 @@ func FuzzRange(f *testing.F) {
 		if rs.Len() == 1 && !coalesce && strings.HasPrefix(h, "bytes=") && !strings.ContainsAny(h, "\r\n") {
 			code, cr := rangeServeContent(h, size)
 			want := string(rs.At(0).AppendContentRange(nil, size))
-			if code == http.StatusPartialContent && cr != want {
+			// net/http keeps "-0" as an empty range where RFC 9110 calls
+			// it unsatisfiable, so it may answer multipart (no
+			// Content-Range) where we see one range.
+			if code == http.StatusPartialContent && cr != "" && cr != want {
 				t.Fatalf("ParseRange(%q, %d) = %s; net/http %d %s", h, size, want, code, cr)
 			}
 			if code != http.StatusPartialContent && !strings.Contains(h, ",") {
