@@ -248,8 +248,8 @@ func acceptSpecificity(r MediaRange, o *acceptOffer) int {
 		if !more {
 			break
 		}
-		v, found := httpParam(o.params, p.Name)
-		if !found || !httpEqualFold(v, p.Value) {
+		v, found := httpParamLookup(o.params, p.Name)
+		if !found || v.Escaped != p.Escaped || !httpEqualFold(v.Value, p.Value) {
 			return -1
 		}
 		n++

@@ -110,14 +110,17 @@ func (m MediaType) Boundary() string {
 }
 
 func httpParam(raw, name string) (string, bool) {
+	p, ok := httpParamLookup(raw, name)
+	return p.Unescape(), ok
+}
+
+// httpParamLookup finds the first parameter called name in raw.
+func httpParamLookup(raw, name string) (MediaParam, bool) {
 	it := ParamIter{s: raw}
 	for {
 		p, ok := it.Next()
-		if !ok {
-			return "", false
-		}
-		if httpEqualFold(p.Name, name) {
-			return p.Unescape(), true
+		if !ok || httpEqualFold(p.Name, name) {
+			return p, ok
 		}
 	}
 }
