@@ -1,5 +1,7 @@
 package parse
 
+import "strings"
+
 // Accept (RFC 9110 §12.5.1) and the weighted-list scanner that Accept,
 // Accept-Language and Accept-Encoding share:
 //
@@ -25,7 +27,7 @@ type httpWeighted struct {
 // offset of the fault.
 func httpScanWeighted(s string, i int, e *httpWeighted) (next int, reason string, off int) {
 	j := i
-	for j < len(s) && (httpTchar[s[j]] || s[j] == '/') {
+	for j < len(s) && httpElemChar[s[j]] {
 		j++
 	}
 	if j == i {
@@ -145,16 +147,16 @@ func (it *AcceptIter) Next() (MediaRange, bool) {
 func (it *AcceptIter) Err() error { return it.bad.err("accept") }
 
 // httpCutMediaRange splits "type/subtype" and checks that both halves are
-// tokens and that "*/x" is not used.
+// tokens and that "*/x" is not used. v holds only tchar and '/' already
+// (httpScanWeighted saw to that), so the halves are tokens when they are
+// non-empty and slash-free.
 func httpCutMediaRange(v string) (typ, sub string, ok bool) {
-	for i := 0; i < len(v); i++ {
-		if v[i] == '/' {
-			typ, sub = v[:i], v[i+1:]
-			ok = httpIsToken(typ) && httpIsToken(sub) && (typ != "*" || sub == "*")
-			return typ, sub, ok
-		}
+	i := strings.IndexByte(v, '/')
+	if i <= 0 || i == len(v)-1 || strings.IndexByte(v[i+1:], '/') >= 0 {
+		return "", "", false
 	}
-	return "", "", false
+	typ, sub = v[:i], v[i+1:]
+	return typ, sub, typ != "*" || sub == "*"
 }
 
 // acceptOfferChunk bounds the offers NegotiateAccept scores per pass over

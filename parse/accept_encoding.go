@@ -1,5 +1,7 @@
 package parse
 
+import "strings"
+
 // Accept-Encoding (RFC 9110 §12.5.3):
 //
 //	Accept-Encoding = #( codings [ weight ] )
@@ -39,7 +41,8 @@ func (it *EncodingIter) Next() (Coding, bool) {
 			it.bad.set(reason, off)
 			continue
 		}
-		if !httpIsToken(e.value) {
+		if strings.IndexByte(e.value, '/') >= 0 { // otherwise a token already
+
 			it.bad.set("bad content coding", i)
 			continue
 		}

@@ -155,6 +155,20 @@ func FuzzCookie(f *testing.F) {
 				t.Fatalf("ParseCookie(%q) = %+v; net/http %+v", h, got, want)
 			}
 		}
+		// Differential: where the strict http.ParseCookie accepts the line,
+		// we return the same pairs and skip none.
+		if cs, err := http.ParseCookie(h); err == nil {
+			it := ParseCookie(h)
+			for _, c := range cs {
+				g, ok := it.Next()
+				if !ok || g != (Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}) {
+					t.Fatalf("ParseCookie(%q): %+v; http.ParseCookie %+v", h, g, c)
+				}
+			}
+			if _, ok := it.Next(); ok || it.Skipped() != 0 {
+				t.Fatalf("ParseCookie(%q): extra pairs or skips where http.ParseCookie accepts", h)
+			}
+		}
 		// Round trip: the pairs re-joined parse to the same pairs.
 		var b strings.Builder
 		for i, c := range got {

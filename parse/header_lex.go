@@ -25,6 +25,14 @@ var httpTchar = [256]bool{
 	'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
 }
 
+// httpElemChar marks the bytes of a list element's leading value in the
+// weighted lists: tchar plus '/' (for "type/subtype").
+var httpElemChar = func() (t [256]bool) {
+	t = httpTchar
+	t['/'] = true
+	return t
+}()
+
 // httpIsToken reports whether s is a non-empty RFC 9110 token.
 func httpIsToken(s string) bool {
 	if s == "" {
