@@ -65,36 +65,6 @@ func encodingSame(a, b string) bool {
 	return httpEqualFold(a, b)
 }
 
-// encodingWeight returns the weight header gives coding: its own entry,
-// else the "*" entry, else for identity the lowest non-zero weight (it is
-// acceptable by default), else 0.
-func encodingWeight(header, coding string) int {
-	exact, star := -1, -1
-	it := ParseAcceptEncoding(header)
-	for {
-		c, more := it.Next()
-		if !more {
-			break
-		}
-		if c.Name == "*" {
-			if star < 0 {
-				star = c.Q
-			}
-		} else if exact < 0 && encodingSame(c.Name, coding) {
-			exact = c.Q
-		}
-	}
-	switch {
-	case exact >= 0:
-		return exact
-	case star >= 0:
-		return star
-	case httpEqualFold(coding, "identity"):
-		return 1
-	}
-	return 0
-}
-
 // NegotiateEncoding chooses the content coding for a response from the
 // offers (the codings the server can produce, in its order of preference,
 // such as "br", "zstd", "gzip") by the Accept-Encoding header (RFC 9110
@@ -114,16 +84,61 @@ func encodingWeight(header, coding string) int {
 // allocates nothing.
 func NegotiateEncoding(header string, offers ...string) (best string, ok bool) {
 	bestQ := 0
-	for _, o := range offers {
-		if q := encodingWeight(header, o); q > bestQ {
-			best, bestQ = o, q
+	identity := -1 // weight the header gives identity; -1 if unmentioned
+	star := -1
+	for base := 0; base == 0 || base < len(offers); base += encodingOfferChunk {
+		chunk := offers[min(base, len(offers)):min(base+encodingOfferChunk, len(offers))]
+		var exact [encodingOfferChunk]int
+		for k := range chunk {
+			exact[k] = -1
+		}
+		// One pass over the header scores every offer of the chunk.
+		it := ParseAcceptEncoding(header)
+		for {
+			c, more := it.Next()
+			if !more {
+				break
+			}
+			switch {
+			case c.Name == "*":
+				if star < 0 {
+					star = c.Q
+				}
+				continue
+			case identity < 0 && httpEqualFold(c.Name, "identity"):
+				identity = c.Q
+			}
+			for k, o := range chunk {
+				if exact[k] < 0 && encodingSame(c.Name, o) {
+					exact[k] = c.Q
+				}
+			}
+		}
+		for k, o := range chunk {
+			q := exact[k]
+			switch {
+			case q >= 0:
+			case star >= 0:
+				q = star
+			case httpEqualFold(o, "identity"):
+				q = 1 // acceptable by default, below anything listed
+			default:
+				q = 0
+			}
+			if q > bestQ {
+				best, bestQ = o, q
+			}
 		}
 	}
 	if bestQ > 0 {
 		return best, true
 	}
-	if encodingWeight(header, "identity") > 0 {
+	if identity > 0 || (identity < 0 && star != 0) {
 		return "identity", true
 	}
 	return "", false
 }
+
+// encodingOfferChunk bounds the offers NegotiateEncoding scores per pass
+// over the header, so that its bookkeeping stays on the stack.
+const encodingOfferChunk = 16

@@ -18,6 +18,55 @@ func encodingCollect(h string) ([]Coding, error) {
 	}
 }
 
+// encodingWeight, the reference for NegotiateEncoding's one-pass scoring,
+// returns the weight header gives coding: its own entry,
+// else the "*" entry, else for identity the lowest non-zero weight (it is
+// acceptable by default), else 0.
+func encodingWeight(header, coding string) int {
+	exact, star := -1, -1
+	it := ParseAcceptEncoding(header)
+	for {
+		c, more := it.Next()
+		if !more {
+			break
+		}
+		if c.Name == "*" {
+			if star < 0 {
+				star = c.Q
+			}
+		} else if exact < 0 && encodingSame(c.Name, coding) {
+			exact = c.Q
+		}
+	}
+	switch {
+	case exact >= 0:
+		return exact
+	case star >= 0:
+		return star
+	case httpEqualFold(coding, "identity"):
+		return 1
+	}
+	return 0
+}
+
+// encodingReference is NegotiateEncoding written plainly with
+// encodingWeight.
+func encodingReference(header string, offers ...string) (string, bool) {
+	best, bestQ := "", 0
+	for _, o := range offers {
+		if q := encodingWeight(header, o); q > bestQ {
+			best, bestQ = o, q
+		}
+	}
+	if bestQ > 0 {
+		return best, true
+	}
+	if encodingWeight(header, "identity") > 0 {
+		return "identity", true
+	}
+	return "", false
+}
+
 func TestParseAcceptEncoding(t *testing.T) {
 	got, err := encodingCollect("gzip, deflate;q=0.5 , br;q=1.0, zstd;q=0, *;q=0.1, identity;q=0.2")
 	want := []Coding{{"gzip", 1000}, {"deflate", 500}, {"br", 1000}, {"zstd", 0}, {"*", 100}, {"identity", 200}}
@@ -120,6 +169,14 @@ func FuzzAcceptEncoding(f *testing.F) {
 			t.Fatalf("round trip of %q via %q: %+v, %v", h, b.String(), again, err)
 		}
 		best, ok := NegotiateEncoding(h, "br", "gzip")
+		if rb, rok := encodingReference(h, "br", "gzip"); rb != best || rok != ok {
+			t.Fatalf("NegotiateEncoding(%q) = %q, %v; reference %q, %v", h, best, ok, rb, rok)
+		}
+		offers := []string{"identity", "x-gzip", "zstd", "deflate", "compress", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "br"}
+		b1, ok1 := NegotiateEncoding(h, offers...)
+		if rb, rok := encodingReference(h, offers...); rb != b1 || rok != ok1 {
+			t.Fatalf("NegotiateEncoding(%q, many) = %q, %v; reference %q, %v", h, b1, ok1, rb, rok)
+		}
 		if ok && best != "identity" && encodingWeight(h, best) == 0 {
 			t.Fatalf("NegotiateEncoding(%q) = %q with weight 0", h, best)
 		}
