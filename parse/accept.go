@@ -251,10 +251,36 @@ func acceptSpecificity(r MediaRange, o *acceptOffer) int {
 			break
 		}
 		v, found := httpParamLookup(o.params, p.Name)
-		if !found || v.Escaped != p.Escaped || !httpEqualFold(v.Value, p.Value) {
+		if !found || !httpParamValueEqualFold(v, p) {
 			return -1
 		}
 		n++
 	}
 	return level<<16 | min(n, 1<<16-1)
+}
+
+// httpParamValueEqualFold compares two parameter values after resolving
+// quoted-pairs, ASCII case-insensitively, without copying.
+func httpParamValueEqualFold(a, b MediaParam) bool {
+	if !a.Escaped && !b.Escaped {
+		return httpEqualFold(a.Value, b.Value)
+	}
+	i, j := 0, 0
+	for i < len(a.Value) && j < len(b.Value) {
+		ca, cb := a.Value[i], b.Value[j]
+		if a.Escaped && ca == '\\' && i+1 < len(a.Value) {
+			i++
+			ca = a.Value[i]
+		}
+		if b.Escaped && cb == '\\' && j+1 < len(b.Value) {
+			j++
+			cb = b.Value[j]
+		}
+		if httpLower(ca) != httpLower(cb) {
+			return false
+		}
+		i++
+		j++
+	}
+	return i == len(a.Value) && j == len(b.Value)
 }

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"errors"
+	"mime"
 	"reflect"
 	"strconv"
 	"strings"
@@ -84,6 +85,8 @@ func TestNegotiateAccept(t *testing.T) {
 		{"text/html, application/json", []string{"application/json", "text/html"}, "application/json", true}, // tie: server order
 		{"text/html;level=1;q=0, text/html", []string{"text/html;level=1", "text/html"}, "text/html", true},
 		{"text/*, text/plain;q=0", []string{"text/plain"}, "", false},
+		{`text/plain;charset="utf\-8";q=0.5, text/*;q=0.1`, []string{"text/plain;charset=UTF-8", "text/html"}, "text/plain;charset=UTF-8", true},
+		{`text/plain;charset="utf\-8";q=0.5, text/*;q=0.1`, []string{"text/html", `text/plain;charset="\u\t\f-8"`}, `text/plain;charset="\u\t\f-8"`, true},
 		{"text/html", nil, "", false},
 	}
 	for _, tt := range tests {
@@ -164,8 +167,61 @@ func acceptAppend(dst []byte, r MediaRange) []byte {
 	return httpAppendQ(dst, r.Q)
 }
 
+// acceptReference is NegotiateAccept written plainly: each offer, split by
+// mime.ParseMediaType, is scored on its own against every range.
+func acceptReference(header string, offers ...string) (string, bool) {
+	ranges, _ := acceptCollect(header)
+	if len(ranges) == 0 {
+		if len(offers) == 0 {
+			return "", false
+		}
+		return offers[0], true
+	}
+	best, bestQ := "", 0
+	for _, o := range offers {
+		if _, err := ParseMediaType(o); err != nil {
+			continue
+		}
+		mt, params, err := mime.ParseMediaType(o)
+		if err != nil {
+			continue
+		}
+		typ, sub, _ := strings.Cut(mt, "/")
+		spec, q := -1, 0
+	ranges:
+		for _, r := range ranges {
+			s := 0
+			switch {
+			case r.Type == "*":
+			case strings.ToLower(r.Type) != typ:
+				continue
+			case r.Subtype == "*":
+				s = 1 << 16
+			case strings.ToLower(r.Subtype) != sub:
+				continue
+			default:
+				s = 2 << 16
+			}
+			it := r.Params()
+			for p, ok := it.Next(); ok; p, ok = it.Next() {
+				if v, found := params[strings.ToLower(p.Name)]; !found || !strings.EqualFold(v, p.Unescape()) {
+					continue ranges
+				}
+				s++
+			}
+			if s > spec {
+				spec, q = s, r.Q
+			}
+		}
+		if q > bestQ {
+			best, bestQ = o, q
+		}
+	}
+	return best, bestQ > 0
+}
+
 func FuzzAccept(f *testing.F) {
-	for _, s := range []string{acceptBrowser, "", "*/*", "text/*;q=0.3, text/html;level=1", `a/b;x="q\"uo,ted";q=0.5;ext`, "a/b;q=1.5", ",,;", "text/html;Q=0.123"} {
+	for _, s := range []string{acceptBrowser, `text/html;level="\1"`, "", "*/*", "text/*;q=0.3, text/html;level=1", `a/b;x="q\"uo,ted";q=0.5;ext`, "a/b;q=1.5", ",,;", "text/html;Q=0.123"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
@@ -184,6 +240,11 @@ func FuzzAccept(f *testing.F) {
 		if err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("round trip of %q via %q: %+v, %v; want %+v", h, buf, again, err, got)
 		}
-		NegotiateAccept(h, "text/html", "application/json;charset=utf-8", "*/*")
+		offers := []string{"text/html", "application/json;charset=utf-8", "text/html;level=1", "image/png", "application/xml"}
+		got1, ok1 := NegotiateAccept(h, offers...)
+		want1, wok1 := acceptReference(h, offers...)
+		if got1 != want1 || ok1 != wok1 {
+			t.Fatalf("NegotiateAccept(%q) = %q, %v; reference %q, %v", h, got1, ok1, want1, wok1)
+		}
 	})
 }
