@@ -115,7 +115,7 @@ func ParseBearer(header string) (token string, ok bool) {
 // IsToken68 reports whether s is RFC 9110 token68 syntax.
 func IsToken68(s string) bool {
 	i := 0
-	for i < len(s) && authToken68Char(s[i]) {
+	for i < len(s) && authToken68Table[s[i]] {
 		i++
 	}
 	if i == 0 {
@@ -127,7 +127,11 @@ func IsToken68(s string) bool {
 	return i == len(s)
 }
 
-func authToken68Char(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
-}
+// authToken68Table marks the token68 bytes other than the trailing '='.
+var authToken68Table = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+	}
+	return t
+}()

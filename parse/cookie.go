@@ -104,13 +104,22 @@ func cookieTrim(s string) string {
 
 func cookieSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
+// cookieOctet marks the bytes net/http accepts in a cookie value: RFC 6265
+// cookie-octet plus space and comma.
+var cookieOctet = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != ';' && c != '\\'
+	}
+	return t
+}()
+
 // cookieValue strips one pair of surrounding quotes and checks every byte.
 func cookieValue(raw string) (v string, quoted, ok bool) {
 	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
 		raw, quoted = raw[1:len(raw)-1], true
 	}
 	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c < 0x20 || c >= 0x7f || c == '"' || c == ';' || c == '\\' {
+		if !cookieOctet[raw[i]] {
 			return "", quoted, false
 		}
 	}
