@@ -26,7 +26,11 @@ type MediaType struct {
 
 // ParseMediaType parses a Content-Type value such as
 // `multipart/form-data; boundary="abc"`. The whole value is validated, so
-// iterating the parameters of the result afterwards cannot fail.
+// iterating the parameters of the result afterwards cannot fail. A syntax
+// error is a *HeaderError with the byte offset; when only a parameter is bad,
+// Type and Subtype are still set (as mime.ParseMediaType still returns the
+// media type with ErrInvalidMediaParameter). It allocates nothing unless it
+// returns an error.
 //
 // It accepts what mime.ParseMediaType accepts for type/subtype media types,
 // with these deliberate differences: the type and parameter names are not
