@@ -22,7 +22,7 @@ import "strings"
 // Cookie is one name=value pair of a Cookie header. Name and Value are
 // sub-strings of the header value and are valid as long as it is.
 type Cookie struct {
-	Name   string
+	Name   string // case-sensitive
 	Value  string // without surrounding double quotes
 	Quoted bool   // the value was wrapped in double quotes
 }

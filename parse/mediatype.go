@@ -132,7 +132,7 @@ func httpParamLookup(raw, name string) (MediaParam, bool) {
 // MediaParam is one name=value parameter. Name and Value are sub-strings of
 // the header value.
 type MediaParam struct {
-	Name string
+	Name string // as written; compare with EqualFold
 	// Value is the parameter value; for a quoted-string, the text between
 	// the quotes. When Escaped is set it still holds the quoted-pair
 	// backslashes: call Unescape or AppendValue for the real value.

@@ -70,8 +70,8 @@ type RangeLimits struct {
 // ByteRange is one satisfiable range resolved against the representation:
 // bytes Start through Start+Length-1.
 type ByteRange struct {
-	Start  int64
-	Length int64
+	Start  int64 // offset of the first byte
+	Length int64 // number of bytes, at least 1
 }
 
 // End returns the offset of the last byte of the range (inclusive).
