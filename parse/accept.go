@@ -1,6 +1,9 @@
 package parse
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Accept (RFC 9110 §12.5.1) and the weighted-list scanner that Accept,
 // Accept-Language and Accept-Encoding share:
@@ -283,4 +286,22 @@ func httpParamValueEqualFold(a, b MediaParam) bool {
 		j++
 	}
 	return i == len(a.Value) && j == len(b.Value)
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *AcceptIter) All() iter.Seq[MediaRange] {
+	return func(yield func(MediaRange) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package parse
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Accept-Encoding (RFC 9110 §12.5.3):
 //
@@ -142,3 +145,21 @@ func NegotiateEncoding(header string, offers ...string) (best string, ok bool) {
 // encodingOfferChunk bounds the offers NegotiateEncoding scores per pass
 // over the header, so that its bookkeeping stays on the stack.
 const encodingOfferChunk = 16
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *EncodingIter) All() iter.Seq[Coding] {
+	return func(yield func(Coding) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package parse
 
+import "iter"
+
 // Accept-Language (RFC 9110 §12.5.4) with RFC 4647 language ranges:
 //
 //	Accept-Language = #( language-range [ weight ] )
@@ -172,4 +174,22 @@ func LanguageMatches(rangeTag, tag string) bool {
 		return false
 	}
 	return len(tag) == len(rangeTag) || tag[len(rangeTag)] == '-'
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *LanguageIter) All() iter.Seq[LanguageRange] {
+	return func(yield func(LanguageRange) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
 }

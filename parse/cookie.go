@@ -1,6 +1,9 @@
 package parse
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Cookie request header (RFC 6265 §4.2, §5.4):
 //
@@ -124,4 +127,22 @@ func cookieValue(raw string) (v string, quoted, ok bool) {
 		}
 	}
 	return raw, quoted, true
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *CookieIter) All() iter.Seq[Cookie] {
+	return func(yield func(Cookie) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
 }

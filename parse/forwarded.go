@@ -1,6 +1,9 @@
 package parse
 
-import "net/netip"
+import (
+	"iter"
+	"net/netip"
+)
 
 // Forwarded (RFC 7239 §4) and X-Forwarded-For:
 //
@@ -337,4 +340,58 @@ func NodeAddr(node string) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	return a, true
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *ForwardedIter) All() iter.Seq[ForwardedElement] {
+	return func(yield func(ForwardedElement) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *ForwardedReverseIter) All() iter.Seq[ForwardedElement] {
+	return func(yield func(ForwardedElement) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *XForwardedForIter) All() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
 }

@@ -25,6 +25,18 @@ func ExampleParseAccept() {
 	// */* params="" q=0.5
 }
 
+func ExampleAcceptIter_All() {
+	it := parse.ParseAccept("application/json, text/html;q=0.5, bad")
+	for r := range it.All() {
+		fmt.Println(r.Type+"/"+r.Subtype, r.Q)
+	}
+	fmt.Println(it.Err())
+	// Output:
+	// application/json 1000
+	// text/html 500
+	// parse: accept: bad media range at offset 35
+}
+
 func ExampleNegotiateLanguage() {
 	lang, ok := parse.NegotiateLanguage("de-CH, fr;q=0.8, en;q=0.5", "en", "fr", "de")
 	fmt.Println(lang, ok)

@@ -1,5 +1,7 @@
 package parse
 
+import "iter"
+
 // Content-Type (RFC 9110 §8.3.1) and the media-type parameter grammar that
 // Accept shares:
 //
@@ -238,4 +240,22 @@ func httpScanParam(s string, i int, p *MediaParam) (int, string) {
 	}
 	p.Value = s[j:k]
 	return k, ""
+}
+
+// All returns the remaining items of it as a range-over-func sequence:
+//
+//	for x := range it.All() { ... }
+//
+// It is Next in a loop, and equally allocation-free when the loop body is
+// inlined into the caller, as a range loop is; check Err (where there is one)
+// afterwards.
+func (it *ParamIter) All() iter.Seq[MediaParam] {
+	return func(yield func(MediaParam) bool) {
+		for {
+			x, ok := it.Next()
+			if !ok || !yield(x) {
+				return
+			}
+		}
+	}
 }
