@@ -34,7 +34,7 @@ func httpScanWeighted(s string, i int, e *httpWeighted) (next int, reason string
 		j++
 	}
 	if j == i {
-		return httpListSkip(s, i+1), "bad list element", i
+		return httpListSkip(s, i), "bad list element", i
 	}
 	*e = httpWeighted{value: s[i:j], q: httpWeightMax}
 	hasQ := false

@@ -44,6 +44,8 @@ func TestParseAccept(t *testing.T) {
 		{`a/b;x="un,terminated, c/d`, nil, true},
 		{`a/b;x="q,uoted", c/d`, []MediaRange{{"a", "b", `x="q,uoted"`, 1000}, {"c", "d", "", 1000}}, false},
 		{"a/b c/d, e/f", []MediaRange{{"e", "f", "", 1000}}, true},
+		{`"a,b", c/d`, []MediaRange{{"c", "d", "", 1000}}, true},
+		{`(x), c/d`, []MediaRange{{"c", "d", "", 1000}}, true},
 		{"a/b;q=\"1\"", nil, true},
 	}
 	for _, tt := range tests {
