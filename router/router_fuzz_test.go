@@ -290,6 +290,6 @@ func FuzzHandle(f *testing.F) {
 		var ps router.Params
 		r.Lookup(method, pattern, &ps)
 		r.Routes()
-		r.FixPath(method, pattern, true)
+		r.FixPath(method, pattern, router.FixClean|router.FixCase|router.FixTrailingSlash)
 	})
 }

@@ -305,27 +305,37 @@ func TestParams(t *testing.T) {
 
 func TestFixPath(t *testing.T) {
 	r := newTestRouter(t, "GET /users/:id", "GET /Docs/Intro", "GET /dir/", "POST /form")
+	const (
+		clean = router.FixClean
+		all   = router.FixClean | router.FixCase | router.FixTrailingSlash
+	)
 	tests := []struct {
 		method, path string
-		ci           bool
+		fix          router.Fix
 		want         string
 	}{
-		{"GET", "//users/1", false, "/users/1"},
-		{"GET", "/a/../users/./1", false, "/users/1"},
-		{"GET", "/users/1", false, ""}, // already right
-		{"GET", "/USERS/Bob", true, "/users/Bob"},
-		{"GET", "/USERS/Bob", false, ""},
-		{"GET", "/docs/intro", true, "/Docs/Intro"},
-		{"GET", "//docs/INTRO/", true, "/Docs/Intro"},
-		{"GET", "/dir/../dir", false, "/dir/"},
-		{"HEAD", "/Users/1", true, "/users/1"},
-		{"POST", "/x/../form", false, "/form"},
-		{"GET", "/x/../form", false, ""},
+		{"GET", "//users/1", clean, "/users/1"},
+		{"GET", "/a/../users/./1", clean, "/users/1"},
+		{"GET", "/users/1", all, ""}, // already right
+		{"GET", "/USERS/Bob", all, "/users/Bob"},
+		{"GET", "/USERS/Bob", clean, ""},
+		{"GET", "/USERS/Bob", router.FixCase, "/users/Bob"},
+		{"GET", "/docs/intro", all, "/Docs/Intro"},
+		{"GET", "//docs/INTRO/", all, "/Docs/Intro"},
+		{"GET", "//docs/INTRO/", router.FixCase | router.FixClean, ""},
+		{"GET", "/dir/../dir", clean, ""},
+		{"GET", "/dir/../dir", clean | router.FixTrailingSlash, "/dir/"},
+		{"GET", "/dir", router.FixTrailingSlash, "/dir/"},
+		{"HEAD", "/Users/1", all, "/users/1"},
+		{"POST", "/x/../form", clean, "/form"},
+		{"GET", "/x/../form", all, ""},
+		{"BREW", "/users/1", all, ""},
+		{"GET", "", all, ""},
 	}
 	for _, tt := range tests {
-		got, ok := r.FixPath(tt.method, tt.path, tt.ci)
+		got, ok := r.FixPath(tt.method, tt.path, tt.fix)
 		if got != tt.want || ok != (tt.want != "") {
-			t.Errorf("FixPath(%s %q, %v) = %q, %v; want %q", tt.method, tt.path, tt.ci, got, ok, tt.want)
+			t.Errorf("FixPath(%s %q, %b) = %q, %v; want %q", tt.method, tt.path, tt.fix, got, ok, tt.want)
 		}
 	}
 }
