@@ -132,6 +132,11 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Mux) redirect(w http.ResponseWriter, r *http.Request, path string) {
+	// "//host/x" or "/\\host/x" in Location would send the client to
+	// another host.
+	if len(path) > 1 && (path[1] == '/' || path[1] == '\\') {
+		path = "/" + strings.TrimLeft(path, "/\\")
+	}
 	if q := r.URL.RawQuery; q != "" {
 		path += "?" + q
 	}

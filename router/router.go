@@ -342,7 +342,7 @@ func (r *Router[H]) Lookup(method, path string, ps *Params) Result[H] {
 	}
 	if uint(mi) < uint(len(c.trees)) {
 		if t := &c.trees[mi]; len(t.nodes) > 0 {
-			if rt, np := t.find(0, path, 0, &ps.vals, 0); rt != 0 {
+			if rt, np := t.lookup(path, &ps.vals); rt != 0 {
 				rt--
 				ps.n = np
 				ps.route = &c.routes[rt]
@@ -358,7 +358,7 @@ func (r *Router[H]) miss(c *compiled[H], mi int, method, path string, ps *Params
 	var res Result[H]
 	if mi == mHEAD && mGET < len(c.trees) {
 		if t := &c.trees[mGET]; len(t.nodes) > 0 {
-			if rt, np := t.find(0, path, 0, &ps.vals, 0); rt != 0 {
+			if rt, np := t.lookup(path, &ps.vals); rt != 0 {
 				rt--
 				ps.n = np
 				ps.route = &c.routes[rt]

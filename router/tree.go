@@ -118,6 +118,11 @@ func compile(root *bnode) ctree {
 	if root == nil {
 		return ctree{}
 	}
+	// The root has no prefix; when all it holds is one static child (as
+	// when every pattern begins with '/'), start at that child.
+	if len(root.static) == 1 && root.param == nil && root.catch == nil && root.route == 0 && root.prefix == "" {
+		root = root.static[0]
+	}
 	queue := []*bnode{root}
 	nodes := []cnode{{prefix: root.prefix, route: root.route}}
 	for qi := 0; qi < len(queue); qi++ {
@@ -150,16 +155,31 @@ func compile(root *bnode) ctree {
 
 // find is the hot path: it walks the tree from node ni at path[pos:] and
 // returns the route (index + 1, 0 when nothing matches) and the number of
-// parameter values now in vals.
+// parameter values now in vals. The first byte of node ni's prefix is known
+// to equal path[pos] (the caller chose the node by it), so only the rest is
+// compared; a one-byte prefix costs no comparison at all.
 func (t *ctree) find(ni int32, path string, pos int, vals *[MaxParams]string, np int) (int32, int) {
 	nodes := t.nodes
 walk:
 	for {
 		n := &nodes[ni]
-		if p := n.prefix; p != "" {
-			if len(path)-pos < len(p) || path[pos:pos+len(p)] != p {
+		if p := n.prefix; len(p) > 1 {
+			end := pos + len(p)
+			if end > len(path) {
 				return 0, 0
 			}
+			// Short prefixes compare faster in line than through memequal.
+			if len(p) <= 8 {
+				for i := 1; i < len(p); i++ {
+					if path[pos+i] != p[i] {
+						return 0, 0
+					}
+				}
+			} else if path[pos+1:end] != p[1:] {
+				return 0, 0
+			}
+			pos = end
+		} else {
 			pos += len(p)
 		}
 		if pos == len(path) {
@@ -211,6 +231,18 @@ walk:
 		}
 		return 0, 0
 	}
+}
+
+// lookup runs find from the root, which, unlike every other node, was not
+// chosen by its first byte.
+func (t *ctree) lookup(path string, vals *[MaxParams]string) (int32, int) {
+	if len(t.nodes) == 0 {
+		return 0, 0
+	}
+	if p := t.nodes[0].prefix; p != "" && (path == "" || path[0] != p[0]) {
+		return 0, 0
+	}
+	return t.find(0, path, 0, vals, 0)
 }
 
 // match reports whether some route matches path, or path+"/" when slash is
