@@ -95,14 +95,22 @@ func (n *bnode) insertStatic(s string) *bnode {
 }
 
 // cnode is a node of the compiled tree. Index 0 is the root, which is never
-// anyone's child, so 0 also means "none" in param, catch and route.
+// anyone's child, so 0 also means "none" in child and param.
+//
+// Parameter and catch-all nodes are folded into their parent: a catch-all
+// only ever ends a route, and a parameter is followed either by the end of
+// the path or by a '/', so it has at most one child, a static node whose
+// prefix begins with '/'. The parent keeps the routes ending there and the
+// index of that child, which saves a loop turn per parameter.
 type cnode struct {
-	prefix  string // static bytes to match on entering the node
-	indices string // first byte of each static child
-	child   int32  // index of the first static child; the others follow
-	param   int32  // index of the parameter child, or 0
-	catch   int32  // index of the catch-all child, or 0
-	route   int32  // route index + 1, or 0
+	prefix   string // static bytes to match on entering the node
+	indices  string // first byte of each static child
+	child    int32  // index of the first static child; the others follow
+	param    int32  // index of the node after a parameter's '/', or 0
+	paramEnd int32  // route index + 1 of a route ending in a parameter here, or 0
+	catch    int32  // route index + 1 of a catch-all here, or 0
+	route    int32  // route index + 1 of a route ending here, or 0
+	wild     bool   // a parameter or catch-all may follow
 }
 
 // ctree is the compiled tree of one method.
@@ -139,16 +147,21 @@ func compile(root *bnode) ctree {
 			queue = append(queue, k)
 		}
 		nodes[qi].indices = string(idx)
-		if b.param != nil {
-			nodes[qi].param = int32(len(nodes))
-			nodes = append(nodes, cnode{route: b.param.route})
-			queue = append(queue, b.param)
+		if p := b.param; p != nil {
+			// p.static has one node at most (its first byte is '/'), and
+			// p has no wildcard children: a segment follows a parameter.
+			nodes[qi].paramEnd = p.route
+			if len(p.static) > 0 {
+				s := p.static[0]
+				nodes[qi].param = int32(len(nodes))
+				nodes = append(nodes, cnode{prefix: s.prefix, route: s.route})
+				queue = append(queue, s)
+			}
 		}
 		if b.catch != nil {
-			nodes[qi].catch = int32(len(nodes))
-			nodes = append(nodes, cnode{route: b.catch.route})
-			queue = append(queue, b.catch)
+			nodes[qi].catch = b.catch.route
 		}
+		nodes[qi].wild = b.param != nil || b.catch != nil
 	}
 	return ctree{nodes: nodes}
 }
@@ -188,7 +201,7 @@ walk:
 			}
 			if n.catch != 0 && np < MaxParams {
 				vals[np] = ""
-				return nodes[n.catch].route, np + 1
+				return n.catch, np + 1
 			}
 			return 0, 0
 		}
@@ -197,7 +210,7 @@ walk:
 		for i := 0; i < len(idx); i++ {
 			if idx[i] == c {
 				child := n.child + int32(i)
-				if n.param == 0 && n.catch == 0 {
+				if !n.wild {
 					ni = child
 					continue walk
 				}
@@ -209,25 +222,34 @@ walk:
 				break
 			}
 		}
-		if n.param != 0 && np < MaxParams {
+		if !n.wild || np >= MaxParams {
+			return 0, 0
+		}
+		if n.param|n.paramEnd != 0 {
 			end := pos
 			for end < len(path) && path[end] != '/' {
 				end++
 			}
 			if end > pos {
 				vals[np] = path[pos:end]
-				if n.catch == 0 {
-					ni, pos, np = n.param, end, np+1
-					continue
-				}
-				if r, k := t.find(n.param, path, end, vals, np+1); r != 0 {
-					return r, k
+				if end == len(path) {
+					if n.paramEnd != 0 {
+						return n.paramEnd, np + 1
+					}
+				} else if n.param != 0 {
+					if n.catch == 0 {
+						ni, pos, np = n.param, end, np+1
+						continue
+					}
+					if r, k := t.find(n.param, path, end, vals, np+1); r != 0 {
+						return r, k
+					}
 				}
 			}
 		}
-		if n.catch != 0 && np < MaxParams {
+		if n.catch != 0 {
 			vals[np] = path[pos:]
-			return nodes[n.catch].route, np + 1
+			return n.catch, np + 1
 		}
 		return 0, 0
 	}
@@ -286,13 +308,19 @@ func (t *ctree) match(ni int32, path string, pos int, slash bool) bool {
 				break
 			}
 		}
-		if n.param != 0 {
+		if n.param|n.paramEnd != 0 {
 			end := pos
 			for end < size && at(end) != '/' {
 				end++
 			}
-			if end > pos && t.match(n.param, path, end, slash) {
-				return true
+			if end > pos {
+				if end == size {
+					if n.paramEnd != 0 {
+						return true
+					}
+				} else if n.param != 0 && t.match(n.param, path, end, slash) {
+					return true
+				}
 			}
 		}
 		return n.catch != 0
@@ -328,14 +356,21 @@ func (t *ctree) findFold(ni int32, path string, pos int, buf []byte) ([]byte, bo
 			}
 		}
 	}
-	if n.param != 0 {
+	if n.param|n.paramEnd != 0 {
 		end := pos
 		for end < len(path) && path[end] != '/' {
 			end++
 		}
 		if end > pos {
-			if b, ok := t.findFold(n.param, path, end, append(buf, path[pos:end]...)); ok {
-				return b, true
+			b := append(buf, path[pos:end]...)
+			if end == len(path) {
+				if n.paramEnd != 0 {
+					return b, true
+				}
+			} else if n.param != 0 {
+				if b, ok := t.findFold(n.param, path, end, b); ok {
+					return b, true
+				}
 			}
 		}
 	}
