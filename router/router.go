@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -336,13 +337,17 @@ func (r *Router[H]) Lookup(method, path string, ps *Params) Result[H] {
 	}
 	ps.n = 0
 	ps.route = nil
+	ps.path = path
+	if uint64(len(path)) > math.MaxUint32 {
+		return Result[H]{} // offsets in Params are 32-bit; no such request line exists
+	}
 	mi := stdIndex(method)
 	if mi < 0 {
 		mi = c.methodIndex(method)
 	}
 	if uint(mi) < uint(len(c.trees)) {
 		if t := &c.trees[mi]; len(t.nodes) > 0 {
-			if rt, np := t.lookup(path, &ps.vals); rt != 0 {
+			if rt, np := t.lookup(path, &ps.spans); rt != 0 {
 				rt--
 				ps.n = np
 				ps.route = &c.routes[rt]
@@ -358,7 +363,7 @@ func (r *Router[H]) miss(c *compiled[H], mi int, method, path string, ps *Params
 	var res Result[H]
 	if mi == mHEAD && mGET < len(c.trees) {
 		if t := &c.trees[mGET]; len(t.nodes) > 0 {
-			if rt, np := t.lookup(path, &ps.vals); rt != 0 {
+			if rt, np := t.lookup(path, &ps.spans); rt != 0 {
 				rt--
 				ps.n = np
 				ps.route = &c.routes[rt]

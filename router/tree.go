@@ -171,7 +171,7 @@ func compile(root *bnode) ctree {
 // parameter values now in vals. The first byte of node ni's prefix is known
 // to equal path[pos] (the caller chose the node by it), so only the rest is
 // compared; a one-byte prefix costs no comparison at all.
-func (t *ctree) find(ni int32, path string, pos int, vals *[MaxParams]string, np int) (int32, int) {
+func (t *ctree) find(ni int32, path string, pos int, vals *[MaxParams]span, np int) (int32, int) {
 	nodes := t.nodes
 walk:
 	for {
@@ -200,7 +200,7 @@ walk:
 				return n.route, np
 			}
 			if n.catch != 0 && np < MaxParams {
-				vals[np] = ""
+				vals[np] = span{uint32(pos), uint32(pos)}
 				return n.catch, np + 1
 			}
 			return 0, 0
@@ -231,7 +231,7 @@ walk:
 				end++
 			}
 			if end > pos {
-				vals[np] = path[pos:end]
+				vals[np] = span{uint32(pos), uint32(end)}
 				if end == len(path) {
 					if n.paramEnd != 0 {
 						return n.paramEnd, np + 1
@@ -248,7 +248,7 @@ walk:
 			}
 		}
 		if n.catch != 0 {
-			vals[np] = path[pos:]
+			vals[np] = span{uint32(pos), uint32(len(path))}
 			return n.catch, np + 1
 		}
 		return 0, 0
@@ -257,7 +257,7 @@ walk:
 
 // lookup runs find from the root, which, unlike every other node, was not
 // chosen by its first byte.
-func (t *ctree) lookup(path string, vals *[MaxParams]string) (int32, int) {
+func (t *ctree) lookup(path string, vals *[MaxParams]span) (int32, int) {
 	if len(t.nodes) == 0 {
 		return 0, 0
 	}
