@@ -84,8 +84,12 @@ func RequestPath(r *http.Request) string {
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := RequestPath(r)
 	var ps Params
+	if c, rt, _ := m.Router.find(r.Method, path, &ps); rt >= 0 {
+		c.handlers[rt](w, r, ps)
+		return
+	}
 	res := m.Router.Lookup(r.Method, path, &ps)
-	if res.OK {
+	if res.OK { // HEAD answered by a GET route
 		res.Handler(w, r, ps)
 		return
 	}
