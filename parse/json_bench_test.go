@@ -166,10 +166,17 @@ func BenchmarkJSONGet(b *testing.B) {
 
 func BenchmarkJSONAppendSmall(b *testing.B) {
 	v := &jsonTweet{ID: 505874924095815681, IDStr: "505874924095815681", Text: "hello <world> & friends", Lang: "en"}
-	dst := make([]byte, 0, 1024)
-	b.ReportAllocs()
-	for b.Loop() {
-		dst, _ = AppendJSON(dst[:0], v)
+	for _, c := range []struct {
+		name string
+		cfg  JSON
+	}{{"dispatch", JSON{}}, {"std", JSON{Mode: JSONNever}}} {
+		b.Run(c.name, func(b *testing.B) {
+			dst := make([]byte, 0, 1024)
+			b.ReportAllocs()
+			for b.Loop() {
+				dst, _ = c.cfg.AppendJSON(dst[:0], v)
+			}
+			b.SetBytes(int64(len(dst)))
+		})
 	}
-	b.SetBytes(int64(len(dst)))
 }
