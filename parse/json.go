@@ -125,7 +125,7 @@ func Unmarshal(data []byte, v any) error {
 // On error, v may hold part of the input, as with json.Unmarshal for type
 // errors; do not use it.
 func (c JSON) Unmarshal(data []byte, v any) error {
-	if jsonSonicNative && c.fast(len(data), jsonDefaultDecodeThreshold) && !jsonHasNegZero(data) {
+	if jsonSonicNative && c.fast(len(data), jsonDefaultDecodeThreshold) && !jsonHasNegZero(data) && jsonSonicTypeOK(v) {
 		if jsonSonicUnmarshal(data, v, &c) == nil {
 			return nil
 		}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -103,6 +104,49 @@ func jsonHasNegZero(data []byte) bool {
 }
 
 var jsonNegZero = []byte("-0")
+
+// jsonSonicTypeOK reports whether sonic decodes into v's type exactly as
+// encoding/json does. sonic accepts a trailing comma after the elements it
+// skips beyond a Go array's length ("[0,0,]" into [2]int; found by
+// FuzzJSONUnmarshal), so types that contain a Go array anywhere (through
+// struct fields, pointers, slices and maps) are decoded by encoding/json.
+// The answer is cached per type.
+func jsonSonicTypeOK(v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return true // encoding/json reports the error
+	}
+	if ok, found := jsonTypeCache.Load(t); found {
+		return ok.(bool)
+	}
+	ok := !jsonHasArray(t, make(map[reflect.Type]bool))
+	jsonTypeCache.Store(t, ok)
+	return ok
+}
+
+var jsonTypeCache sync.Map // reflect.Type -> bool
+
+func jsonHasArray(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Array:
+		return true
+	case reflect.Pointer, reflect.Slice:
+		return jsonHasArray(t.Elem(), seen)
+	case reflect.Map:
+		return jsonHasArray(t.Key(), seen) || jsonHasArray(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if jsonHasArray(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // jsonSonicEncodeOptions: sonic's EscapeHTML and ValidateString options
 // rewrite the whole buffer after encoding (including the caller's dst prefix)
