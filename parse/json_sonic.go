@@ -191,6 +191,9 @@ func jsonFixOutput(buf []byte, start int) []byte {
 	html := bytes.IndexByte(out, '<') >= 0 || bytes.IndexByte(out, '>') >= 0 ||
 		bytes.IndexByte(out, '&') >= 0 || bytes.Contains(out, jsonLineSep) || bytes.Contains(out, jsonParaSep)
 	bad := !sonicutf8.Validate(out)
+	if bytes.Contains(out, jsonShortEscapeCandidate) {
+		buf = buf[:start+jsonShortEscapes(out)]
+	}
 	if !html && !bad {
 		return buf
 	}
@@ -208,6 +211,41 @@ func jsonFixOutput(buf []byte, start int) []byte {
 	jsonPutBuffer(scratch)
 	return buf
 }
+
+// jsonShortEscapes rewrites sonic's \u0008 and \u000c escapes as \b and \f,
+// which is what encoding/json writes since Go 1.22 (found by
+// FuzzJSONMarshal), in place, and returns the new length. An escape counts
+// only if the backslash before "u000" is not itself escaped.
+func jsonShortEscapes(b []byte) int {
+	w, r := 0, 0
+	for {
+		i := bytes.Index(b[r:], jsonShortEscapeCandidate)
+		if i < 0 {
+			break
+		}
+		i += r
+		n := 0 // backslashes before the one starting the candidate
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 && i+5 < len(b) && (b[i+5] == '8' || b[i+5] == 'c') {
+			w += copy(b[w:], b[r:i])
+			b[w], b[w+1] = '\\', 'b'
+			if b[i+5] == 'c' {
+				b[w+1] = 'f'
+			}
+			w += 2
+			r = i + 6
+			continue
+		}
+		w += copy(b[w:], b[r:i+5])
+		r = i + 5
+	}
+	w += copy(b[w:], b[r:])
+	return w
+}
+
+var jsonShortEscapeCandidate = []byte(`\u000`)
 
 var (
 	jsonLineSep = []byte("\u2028")

@@ -217,7 +217,7 @@ func TestJSONMarshal(t *testing.T) {
 		E     map[string]string `json:"e"`
 	}
 	values := []any{
-		nil, true, 0, -0.0, 1e21, 1e-7, 123456789.0, math.MaxInt64, "a<b>&c", "line\u2028sep\u2029", "bad\xffutf8\xe2\x80", "é😀\x00\x1f\"\\/",
+		nil, true, 0, -0.0, 1e21, 1e-7, 123456789.0, math.MaxInt64, "a<b>&c", "line\u2028sep\u2029", "bad\xffutf8\xe2\x80", "é😀\x00\x1f\"\\/", "\b\f\x08x\\\x0c", `\u0008\\u000c`,
 		[]any{1, "x", nil}, map[string]any{"z": 1, "a": []int{}, "m": map[string]int{"b": 2, "a": 1}},
 		&Inner{HTML: "<script>&amp;</script>", M: map[string]int{"b": 2, "a": 1, "c": 3}, MI: map[int]bool{10: true, 2: false, -1: true},
 			F: []float64{0.1, 1e20, 1e21, 1e-6, 1e-7, -0.0, 3.0}, Raw: json.RawMessage(` { "a" : 1 } `), Bytes: []byte("hi"), Str: 42,
