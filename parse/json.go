@@ -173,18 +173,13 @@ func (c JSON) Marshal(v any) ([]byte, error) {
 		b, err := json.Marshal(v)
 		return b, jsonWrapError(err)
 	}
-	buf := jsonGetBuffer()
-	out, err := c.AppendJSON((*buf)[:0], v)
-	if err != nil {
-		*buf = out[:0]
-		jsonPutBuffer(buf)
-		return nil, err
+	if b, err := jsonSonicMarshal(v); err == nil {
+		return b, nil
 	}
-	res := make([]byte, len(out))
-	copy(res, out)
-	*buf = out[:0]
-	jsonPutBuffer(buf)
-	return res, nil
+	// encoding/json decides what the error is (and encodes what sonic
+	// cannot).
+	b, err := json.Marshal(v)
+	return b, jsonWrapError(err)
 }
 
 // AppendJSON appends the JSON encoding of v to dst and returns the extended

@@ -162,6 +162,44 @@ const jsonSonicEncodeOptions = encoder.SortMapKeys | encoder.CompactMarshaler
 // appended bytes as encoding/json would.
 func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	start := len(dst)
+	buf, err := jsonSonicEncode(dst, v)
+	if err != nil {
+		return buf, err
+	}
+	return jsonFixOutput(buf, start), nil
+}
+
+// jsonSonicMarshal returns v's encoding in a new slice. The raw encoding
+// goes to a pooled buffer and HTML escaping copies it into the result (the
+// copy that returning a new slice needs anyway), as sonic's own Marshal
+// does; the remaining fixes are done in place.
+func jsonSonicMarshal(v any) ([]byte, error) {
+	scratch := jsonGetBuffer()
+	raw, err := jsonSonicEncode((*scratch)[:0], v)
+	if err != nil {
+		*scratch = raw[:0]
+		jsonPutBuffer(scratch)
+		return nil, err
+	}
+	res := encoder.HTMLEscape(make([]byte, 0, len(raw)+len(raw)/8+jsonEscapePadding), raw)
+	*scratch = raw[:0]
+	jsonPutBuffer(scratch)
+	if bytes.Contains(res, jsonShortEscapeCandidate) {
+		res = res[:jsonShortEscapes(res)]
+	}
+	if !sonicutf8.Validate(res) {
+		res = sonicutf8.CorrectWith(make([]byte, 0, len(res)+64), res, `\ufffd`)
+	}
+	return res, nil
+}
+
+// jsonEscapePadding is the slack sonic's native HTMLEscape wants at the end
+// of its destination before it reallocates (types.BufPaddingSize).
+const jsonEscapePadding = 64
+
+// jsonSonicEncode appends sonic's raw encoding of v (no HTML escaping, no
+// UTF-8 correction) to dst.
+func jsonSonicEncode(dst []byte, v any) ([]byte, error) {
 	// The slice header handed to sonic escapes; a pooled holder keeps
 	// that from costing an allocation per call.
 	h := jsonSliceHolderPool.Get().(*[]byte)
@@ -170,10 +208,7 @@ func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	buf := *h
 	*h = nil
 	jsonSliceHolderPool.Put(h)
-	if err != nil {
-		return buf, err
-	}
-	return jsonFixOutput(buf, start), nil
+	return buf, err
 }
 
 var jsonSliceHolderPool = sync.Pool{New: func() any { return new([]byte) }}
