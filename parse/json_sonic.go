@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -166,6 +167,9 @@ func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return buf, err
 	}
+	if !sonicutf8.Validate(buf[start:]) {
+		return jsonStdAppend(buf[:start], v)
+	}
 	return jsonFixOutput(buf, start), nil
 }
 
@@ -188,7 +192,7 @@ func jsonSonicMarshal(v any) ([]byte, error) {
 		res = res[:jsonShortEscapes(res)]
 	}
 	if !sonicutf8.Validate(res) {
-		res = sonicutf8.CorrectWith(make([]byte, 0, len(res)+64), res, `\ufffd`)
+		return json.Marshal(v)
 	}
 	return res, nil
 }
@@ -213,36 +217,32 @@ func jsonSonicEncode(dst []byte, v any) ([]byte, error) {
 
 var jsonSliceHolderPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// jsonFixOutput makes buf[start:] (JSON text written by sonic without
-// escaping) byte for byte what encoding/json writes: '<', '>' and '&' become
-// \u003c, \u003e, \u0026; U+2028 and U+2029 become \u2028 and \u2029; each
-// byte of invalid UTF-8 becomes \ufffd. All of these can only occur inside
-// strings. The checks are vectorised searches and the rewrites are sonic's
-// native HTMLEscape and UTF-8 correction (what sonic's own EscapeHTML and
-// ValidateString options run, but on the appended bytes only and into the
-// caller's buffer instead of a new one).
+// jsonFixOutput makes buf[start:] (valid UTF-8 JSON text written by sonic
+// without escaping) byte for byte what encoding/json writes: '<', '>' and
+// '&' become \u003c, \u003e, \u0026, U+2028 and U+2029 become \u2028 and
+// \u2029 (all only possible inside strings), and \u0008, \u000c become \b,
+// \f. The checks are vectorised searches; the rewrite is sonic's native
+// HTMLEscape (what its EscapeHTML option runs, but on the appended bytes
+// only and into the caller's buffer instead of a new one).
+//
+// Output with invalid UTF-8 is re-encoded by encoding/json instead: it
+// replaces invalid UTF-8 in Go strings with U+FFFD but copies json.Marshaler
+// and RawMessage output unchanged, which a pass over the whole output (what
+// sonic's ValidateString does) cannot tell apart (found by FuzzJSONMarshal).
 func jsonFixOutput(buf []byte, start int) []byte {
 	out := buf[start:]
 	html := bytes.IndexByte(out, '<') >= 0 || bytes.IndexByte(out, '>') >= 0 ||
 		bytes.IndexByte(out, '&') >= 0 || bytes.Contains(out, jsonLineSep) || bytes.Contains(out, jsonParaSep)
-	bad := !sonicutf8.Validate(out)
 	if bytes.Contains(out, jsonShortEscapeCandidate) {
 		buf = buf[:start+jsonShortEscapes(out)]
 	}
-	if !html && !bad {
+	if !html {
 		return buf
 	}
 	scratch := jsonGetBuffer()
-	if html {
-		tmp := append((*scratch)[:0], buf[start:]...)
-		buf = encoder.HTMLEscape(buf[:start], tmp)
-		*scratch = tmp[:0]
-	}
-	if bad {
-		tmp := append((*scratch)[:0], buf[start:]...)
-		buf = sonicutf8.CorrectWith(buf[:start], tmp, `\ufffd`)
-		*scratch = tmp[:0]
-	}
+	tmp := append((*scratch)[:0], buf[start:]...)
+	buf = encoder.HTMLEscape(buf[:start], tmp)
+	*scratch = tmp[:0]
 	jsonPutBuffer(scratch)
 	return buf
 }
