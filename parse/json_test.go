@@ -359,7 +359,7 @@ func TestJSONGet(t *testing.T) {
 			}
 		}
 		for _, path := range [][]any{{"nope"}, {"statuses", 100}, {"statuses", "x"}, {"search_metadata", 0}} {
-			if _, err := c.Get(data, path...); !errors.Is(err, ErrJSONNotFound) {
+			if _, err := c.Get(data, path...); !errors.Is(err, ErrJSONNotFound) || !strings.HasPrefix(err.Error(), "parse: json: path not found: [") {
 				t.Errorf("%+v Get(%v): err %v, want ErrJSONNotFound", c, path, err)
 			}
 		}
