@@ -342,11 +342,16 @@ func TestReadProxyErrors(t *testing.T) {
 	}
 	big := proxyV2(t, 0x21, 0x00, "04 1000"+strings.Repeat("00", 0x1000))
 	if _, err := ReadProxy(bufio.NewReaderSize(bytes.NewReader(big), 1024)); !errors.Is(err, ErrProxyMalformed) ||
-		!strings.Contains(err.Error(), "does not fit the bufio.Reader buffer of 1024") {
+		!strings.Contains(err.Error(), "v2 header: header of at least 4115 bytes does not fit the bufio.Reader buffer of 1024") {
 		t.Errorf("v2 larger than the buffer: %v", err)
 	}
 	if h, err := ReadProxy(bufio.NewReaderSize(bytes.NewReader(big), ProxyV2MaxLen)); err != nil || len(h.TLVs) != 0x1003 {
 		t.Errorf("v2 with a big buffer: %v", err)
+	}
+	v1 := "PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n"
+	if _, err := ReadProxy(bufio.NewReaderSize(strings.NewReader(v1), 16)); !errors.Is(err, ErrProxyMalformed) ||
+		!strings.Contains(err.Error(), "v1 header: header of at least 17 bytes does not fit the bufio.Reader buffer of 16") {
+		t.Errorf("v1 larger than the buffer: %v", err)
 	}
 	boom := errors.New("boom")
 	if _, err := ReadProxy(bufio.NewReader(iotest.ErrReader(boom))); !errors.Is(err, boom) {

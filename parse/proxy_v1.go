@@ -113,26 +113,33 @@ func proxyParsePort(s []byte) (uint16, bool) {
 	return uint16(v), true
 }
 
-// proxyParseIPv4 parses exactly four decimal octets without leading zeros.
+// proxyParseIPv4 parses exactly four decimal octets without leading zeros,
+// in one pass.
 func proxyParseIPv4(s []byte) (netip.Addr, bool) {
 	var ip [4]byte
-	for k := range 4 {
-		j := bytes.IndexByte(s, '.')
-		if k == 3 {
-			if j >= 0 {
+	k, v, digits := 0, 0, 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			if digits == 1 && v == 0 {
+				return netip.Addr{}, false // leading zero
+			}
+			v = v*10 + int(c-'0')
+			digits++
+			if v > 255 {
 				return netip.Addr{}, false
 			}
-			j = len(s)
-		} else if j < 0 {
-			return netip.Addr{}, false
+			continue
 		}
-		v, ok := proxyParseDec(s[:j], 3)
-		if !ok || v > 255 {
+		if c != '.' || digits == 0 || k == 3 {
 			return netip.Addr{}, false
 		}
 		ip[k] = byte(v)
-		s = s[min(j+1, len(s)):]
+		k, v, digits = k+1, 0, 0
 	}
+	if k != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	ip[3] = byte(v)
 	return netip.AddrFrom4(ip), true
 }
 
