@@ -180,6 +180,8 @@ func TestParseProxyV2(t *testing.T) {
 			ProxyHeader{Version: 2, Command: ProxyCommandLocal}},
 		{"local with TLV", proxyV2(t, 0x20, 0x00, "04 0000"),
 			ProxyHeader{Version: 2, Command: ProxyCommandLocal, TLVs: proxyHex(t, "04 0000")}},
+		{"local keeps the addresses as sent", proxyV2(t, 0x20, 0x11, "01020304 05060708 0001 0002"),
+			ProxyHeader{Version: 2, Command: ProxyCommandLocal, Transport: ProxyTCP4, Source: ap("1.2.3.4:1"), Dest: ap("5.6.7.8:2")}},
 		{"local, short address block ignored", proxyV2(t, 0x20, 0x11, "01020304"),
 			ProxyHeader{Version: 2, Command: ProxyCommandLocal}},
 		{"unspec with TLV", proxyV2(t, 0x21, 0x00, "05 0003 616263"),
