@@ -383,8 +383,12 @@ func TestProxyTLVs(t *testing.T) {
 	}
 	ssl, ok := h.SSL()
 	if !ok || ssl.Client != ProxySSLClientSSL || ssl.Verify != 0 || string(ssl.Version()) != "TLSv1.3" ||
-		string(ssl.Cipher()) != "TLS_AES_128_GCM_SHA256" || ssl.CN() != nil {
+		string(ssl.Cipher()) != "TLS_AES_128_GCM_SHA256" || ssl.CN() != nil || ssl.SigAlg() != nil || ssl.KeyAlg() != nil {
 		t.Errorf("SSL = %+v %v: version %q cipher %q", ssl, ok, ssl.Version(), ssl.Cipher())
+	}
+	sub := ProxySSL{TLVs: proxyHex(t, "22 0002 636e 24 0003 736967 25 0003 6b6579")}
+	if string(sub.CN()) != "cn" || string(sub.SigAlg()) != "sig" || string(sub.KeyAlg()) != "key" {
+		t.Errorf("SSL sub-TLVs: %q %q %q", sub.CN(), sub.SigAlg(), sub.KeyAlg())
 	}
 	it := ProxyTLVs(proxyHex(t, "01 0002 6832 02 0009 61")).Iter() // second one truncated
 	if !it.Next() || string(it.TLV().Value) != "h2" || it.Next() {
