@@ -226,6 +226,7 @@ func TestParseProxyV2Errors(t *testing.T) {
 		{"unique id too long", proxyV2(t, 0x21, 0x00, "05 0081"+strings.Repeat("00", 129)), ErrProxyMalformed, 16, "UNIQUE_ID TLV of 129 bytes"},
 		{"ssl too short", proxyV2(t, 0x21, 0x00, "20 0004 01000000"), ErrProxyMalformed, 16, "SSL TLV of 4 bytes"},
 		{"ssl sub-tlv cut", proxyV2(t, 0x21, 0x00, "20 0008 01 00000000 21 0005"), ErrProxyMalformed, 24, "SSL_VERSION sub-TLV runs past"},
+		{"ssl sub-tlv header cut", proxyV2(t, 0x21, 0x00, "20 0007 01 00000000 21 00"), ErrProxyMalformed, 24, "SSL sub-TLV header truncated"},
 		{"crc mismatch", badCRC, ErrProxyChecksum, 31, "CRC32C mismatch: header says 0x"},
 	} {
 		_, _, err := ParseProxy(tc.in)
@@ -374,6 +375,12 @@ func TestProxyTLVs(t *testing.T) {
 	want := []ProxyTLVType{ProxyTLVALPN, ProxyTLVAuthority, ProxyTLVSSL, ProxyTLVUniqueID, ProxyTLVNetNS, ProxyTLVNoop, ProxyTLVCRC32C}
 	if !slicesEqual(types, want) {
 		t.Fatalf("TLV types %v, want %v", types, want)
+	}
+	for tlv := range h.TLVs.All() {
+		if tlv.Type != ProxyTLVALPN {
+			t.Errorf("first TLV %v", tlv.Type)
+		}
+		break // All must stop when the loop does
 	}
 	if v, ok := h.TLVs.Find(ProxyTLVAuthority); !ok || string(v) != "example.com" {
 		t.Errorf("AUTHORITY = %q, %v", v, ok)
