@@ -29,6 +29,9 @@ func proxyCheck(t *testing.T, in []byte) {
 			t.Fatalf("ParseProxy(%q): short but asks for %d bytes", in, n)
 		}
 	case err == ErrNoProxy:
+		if n != 0 {
+			t.Fatalf("ParseProxy(%q): ErrNoProxy with n %d", in, n)
+		}
 	default:
 		var pe *ProxyError
 		if !errors.As(err, &pe) || !(errors.Is(err, ErrProxyMalformed) || errors.Is(err, ErrProxyChecksum)) {
@@ -52,6 +55,9 @@ func proxyCheck(t *testing.T, in []byte) {
 		}
 	}
 	if err != nil {
+		if !proxyEqual(h, ProxyHeader{}) {
+			t.Fatalf("ParseProxy(%q) failed (%v) but returned %+v", in, err, h)
+		}
 		return
 	}
 
