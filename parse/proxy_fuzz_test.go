@@ -75,8 +75,12 @@ func proxyCheck(t *testing.T, in []byte) {
 		if k >= len(viaAll) || viaAll[k].Type != tlv.Type || !bytes.Equal(viaAll[k].Value, tlv.Value) {
 			t.Fatalf("All and Iter disagree at TLV %d of %x", k, h.TLVs)
 		}
-		if v, ok := h.TLVs.Find(tlv.Type); !ok || len(v) > 0 && len(tlv.Value) > 0 && &v[0] != &tlv.Value[0] && k == 0 {
-			t.Fatalf("Find(%v) missed the first TLV", tlv.Type)
+		first := 0
+		for viaAll[first].Type != tlv.Type {
+			first++
+		}
+		if v, ok := h.TLVs.Find(tlv.Type); !ok || !bytes.Equal(v, viaAll[first].Value) {
+			t.Fatalf("Find(%v) = %x, %v; want the first such TLV, %x", tlv.Type, v, ok, viaAll[first].Value)
 		}
 	}
 	if k != len(viaAll) || !bytes.Equal(joined, h.TLVs) {
