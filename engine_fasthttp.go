@@ -1,0 +1,87 @@
+package tako
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/valyala/fasthttp"
+)
+
+// fastHandler is the fasthttp.RequestHandler of the App.
+func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
+	c := a.ctxPool.Get().(*Ctx)
+	c.engine = FastHTTP
+	c.fc = fc
+	a.dispatch(c)
+	if !c.streaming {
+		c.reset()
+		a.ctxPool.Put(c)
+	}
+}
+
+// releaseStream returns a Ctx to the pool once its stream function has finished.
+func (a *App) releaseStream(c *Ctx) {
+	c.reset()
+	a.ctxPool.Put(c)
+}
+
+// newFastServer builds the fasthttp server for the App's limits.
+//
+// fasthttp's ReadBufferSize bounds the request line plus headers (larger is 431);
+// StreamRequestBody lets bodies over MaxRequestBodySize reach the handler as a stream
+// (Ctx.BodyReader) instead of being refused or buffered, while Ctx.Body enforces
+// MaxBodyBytes itself.
+func (a *App) newFastServer() *fasthttp.Server {
+	a.build()
+	cfg := &a.cfg
+	return &fasthttp.Server{
+		Handler:                       a.fastHandler,
+		ErrorHandler:                  a.fastErrorHandler,
+		NoDefaultServerHeader:         true,
+		NoDefaultContentType:          true,
+		ReadTimeout:                   cfg.ReadTimeout,
+		WriteTimeout:                  cfg.WriteTimeout,
+		IdleTimeout:                   cfg.IdleTimeout,
+		ReadBufferSize:                cfg.MaxHeaderBytes,
+		MaxRequestBodySize:            int(cfg.MaxBodyBytes),
+		StreamRequestBody:             true,
+		Concurrency:                   cfg.MaxConns,
+		CloseOnShutdown:               true,
+		DisablePreParseMultipartForm:  true,
+		SecureErrorLogMessage:         true,
+		Logger:                        fastLogger{cfg.Logger},
+		DisableHeaderNamesNormalizing: false,
+	}
+}
+
+// fastErrorHandler answers requests fasthttp could not read, as problem+json.
+func (a *App) fastErrorHandler(fc *fasthttp.RequestCtx, err error) {
+	status := http.StatusBadRequest
+	detail := "malformed request"
+	var small *fasthttp.ErrSmallBuffer
+	var ne net.Error
+	switch {
+	case errors.As(err, &small):
+		status, detail = http.StatusRequestHeaderFieldsTooLarge, "request headers are larger than the server's limit"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		status, detail = http.StatusRequestEntityTooLarge, ErrBodyTooLarge.Detail
+	case errors.As(err, &ne) && ne.Timeout():
+		status, detail = http.StatusRequestTimeout, "the request was not received in time"
+	}
+	c := a.ctxPool.Get().(*Ctx)
+	c.engine = FastHTTP
+	c.fc = fc
+	c.WriteProblem(status, "", "", detail)
+	c.reset()
+	a.ctxPool.Put(c)
+}
+
+// fastLogger routes fasthttp's log lines to slog.
+type fastLogger struct{ l *slog.Logger }
+
+func (f fastLogger) Printf(format string, args ...any) {
+	f.l.Warn("tako: fasthttp: " + fmt.Sprintf(format, args...))
+}
