@@ -1,0 +1,241 @@
+package parse
+
+import (
+	"bytes"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/bytedance/sonic"
+	"github.com/bytedance/sonic/decoder"
+	"github.com/bytedance/sonic/encoder"
+)
+
+// jsonSonicNative reports whether sonic's JIT path is compiled in. When it is
+// not (another architecture, or a Go version past sonic's build tags), sonic
+// is a thin wrapper over encoding/json and this package calls encoding/json
+// directly. TestJSONSonicNative fails on linux/amd64 if this turns false, so
+// a Go upgrade cannot silently cost the fast path.
+const jsonSonicNative = sonic.APIKind == sonic.UseSonicJSON
+
+// jsonDefaultDecodeThreshold is the input size from which JSONAuto decodes
+// with sonic. sonic was faster than encoding/json in every bucket measured,
+// down to the 100-byte one (README.md), so it is used for every size.
+const jsonDefaultDecodeThreshold = 0
+
+// jsonSonicBaseOptions make sonic's decoder reject what encoding/json
+// rejects: unescaped control characters in strings (ValidateString), and
+// invalid JSON inside skipped values (validation on skip is sonic's default,
+// kept by not setting OptionNoValidateJSON). Invalid UTF-8 and lone
+// surrogates already become U+FFFD as in encoding/json, and matching of
+// object keys to struct fields is case-insensitive as in encoding/json.
+const jsonSonicBaseOptions = decoder.OptionValidateString
+
+// jsonSonicUnmarshal decodes data into v with sonic. It never copies data as
+// a whole: with CopyString (the default) each decoded string is copied, with
+// ZeroCopy strings alias data.
+func jsonSonicUnmarshal(data []byte, v any, c *JSON) error {
+	opts := decoder.Options(jsonSonicBaseOptions)
+	if !c.ZeroCopy {
+		opts |= decoder.OptionCopyString
+	}
+	if c.UseNumber {
+		opts |= decoder.OptionUseNumber
+	}
+	if c.DisallowUnknownFields {
+		opts |= decoder.OptionDisableUnknown
+	}
+	src := unsafe.String(unsafe.SliceData(data), len(data))
+	if c.UseNumber && !c.ZeroCopy {
+		// sonic's json.Number values alias the input even with
+		// OptionCopyString (found by TestJSONUnmarshalEdgeCases): decode
+		// from a private copy, as sonic's own Unmarshal always does.
+		src = string(data)
+	}
+	d := jsonDecoderPool.Get().(*decoder.Decoder)
+	d.Reset(src)
+	d.SetOptions(opts)
+	err := d.Decode(v)
+	if err == nil {
+		err = d.CheckTrailings()
+	}
+	d.Reset("") // do not pin data from the pool
+	jsonDecoderPool.Put(d)
+	return err
+}
+
+// jsonDecoderPool recycles sonic decoders: a decoder passed to sonic
+// escapes, so a local one would cost an allocation per call.
+var jsonDecoderPool = sync.Pool{New: func() any { return new(decoder.Decoder) }}
+
+// jsonHasNegZero reports whether data may contain the number -0 written as
+// an integer ("-0" not followed by a fraction or exponent). sonic decodes that
+// number into a float64 as +0 where encoding/json gives -0 (found by
+// FuzzJSONUnmarshal), so such inputs go to encoding/json. A number token
+// starts at the beginning of the input or after whitespace, '[', ':' or ',';
+// "-0" elsewhere (inside "2014-08-31", say) cannot be a number. A "-0" inside
+// a string that happens to follow such a byte is a false positive, which
+// only costs speed. bytes.Index is vectorised, so the scan is cheap.
+func jsonHasNegZero(data []byte) bool {
+	off := 0
+	for {
+		i := bytes.Index(data[off:], jsonNegZero)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 2
+		if i > 0 {
+			switch data[i-1] {
+			case ' ', '\t', '\r', '\n', '[', ':', ',':
+			default:
+				continue
+			}
+		}
+		if off < len(data) {
+			switch data[off] {
+			case '.', 'e', 'E':
+				continue
+			}
+		}
+		return true
+	}
+}
+
+var jsonNegZero = []byte("-0")
+
+// jsonSonicEncodeOptions: sonic's EscapeHTML and ValidateString options
+// rewrite the whole buffer after encoding (including the caller's dst prefix)
+// into a newly allocated one, so they are not used; jsonFixOutput does the
+// same job on the appended bytes only, in place when nothing needs escaping.
+// SortMapKeys matches encoding/json's key order.
+const jsonSonicEncodeOptions = encoder.SortMapKeys
+
+// jsonSonicAppend appends v's encoding to dst with sonic, then escapes the
+// appended bytes as encoding/json would.
+func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
+	start := len(dst)
+	// The slice header handed to sonic escapes; a pooled holder keeps
+	// that from costing an allocation per call.
+	h := jsonSliceHolderPool.Get().(*[]byte)
+	*h = dst
+	err := encoder.EncodeInto(h, v, jsonSonicEncodeOptions)
+	buf := *h
+	*h = nil
+	jsonSliceHolderPool.Put(h)
+	if err != nil {
+		return buf, err
+	}
+	buf = jsonCompactOutput(buf, start)
+	return jsonFixOutput(buf, start), nil
+}
+
+var jsonSliceHolderPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// jsonCompactOutput removes insignificant whitespace from buf[start:].
+// sonic copies the output of json.Marshaler values (json.RawMessage among
+// them) verbatim, where encoding/json compacts it (found by
+// TestJSONMarshal). sonic's own output has no whitespace outside strings,
+// so the vectorised IndexByte checks usually end it at once; otherwise the
+// region is compacted in place.
+func jsonCompactOutput(buf []byte, start int) []byte {
+	out := buf[start:]
+	if bytes.IndexByte(out, ' ') < 0 && bytes.IndexByte(out, '\n') < 0 &&
+		bytes.IndexByte(out, '\t') < 0 && bytes.IndexByte(out, '\r') < 0 {
+		return buf
+	}
+	w := 0
+	inString, escaped := false, false
+	for _, c := range out {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			continue
+		}
+		out[w] = c
+		w++
+	}
+	return buf[:start+w]
+}
+
+// jsonFixOutput makes buf[start:] (JSON text written by sonic without
+// escaping) byte for byte what encoding/json writes: '<', '>' and '&' become
+// \u003c, \u003e, \u0026; U+2028 and U+2029 become \u2028 and \u2029; each
+// byte of invalid UTF-8 becomes \ufffd. All of these can only occur inside
+// strings. The checks are vectorised searches, so clean output (the common
+// case) is not copied.
+func jsonFixOutput(buf []byte, start int) []byte {
+	out := buf[start:]
+	if !jsonNeedsEscape(out) {
+		return buf
+	}
+	scratch := jsonGetBuffer()
+	tmp := append((*scratch)[:0], out...)
+	buf = buf[:start]
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(tmp); {
+		c := tmp[i]
+		if c < utf8.RuneSelf {
+			if c == '<' || c == '>' || c == '&' {
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			} else {
+				buf = append(buf, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(tmp[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			buf = append(buf, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			buf = append(buf, tmp[i:i+size]...)
+		}
+		i += size
+	}
+	*scratch = tmp[:0]
+	jsonPutBuffer(scratch)
+	return buf
+}
+
+// jsonNeedsEscape reports whether sonic's output needs jsonFixOutput.
+func jsonNeedsEscape(b []byte) bool {
+	return bytes.IndexByte(b, '<') >= 0 || bytes.IndexByte(b, '>') >= 0 ||
+		bytes.IndexByte(b, '&') >= 0 || !utf8.Valid(b) ||
+		bytes.Contains(b, jsonLineSep) || bytes.Contains(b, jsonParaSep)
+}
+
+var (
+	jsonLineSep = []byte("\u2028")
+	jsonParaSep = []byte("\u2029")
+)
+
+// jsonBufferPool holds encoding buffers for Marshal and jsonFixOutput.
+// Buffers that grew past jsonMaxPooledBuffer are dropped so one huge value
+// does not pin memory.
+var jsonBufferPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+const jsonMaxPooledBuffer = 1 << 20
+
+func jsonGetBuffer() *[]byte { return jsonBufferPool.Get().(*[]byte) }
+
+func jsonPutBuffer(b *[]byte) {
+	if cap(*b) <= jsonMaxPooledBuffer {
+		jsonBufferPool.Put(b)
+	}
+}
