@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/tako-go/tako/router"
 	"github.com/valyala/fasthttp"
 )
 
@@ -255,18 +256,15 @@ func (a *App) addRoutes(prefix string, outer []Middleware, src *App) {
 			pattern = prefix
 		}
 		ep := &endpoint{pattern: pattern, h: compose(r.h, mw)}
-		if err := a.routes.add(r.method, pattern, ep); err != nil {
+		if err := a.routes.Handle(r.method, pattern, ep); err != nil {
 			panic(err)
 		}
 	}
 }
 
-// Routes returns "METHOD pattern" for every registered route, in registration order.
-func (a *App) Routes() []string {
+// Routes returns the registered routes (method, pattern, parameter names) in registration
+// order, mounted sub-Apps included. It fixes the routes like the first request does.
+func (a *App) Routes() []router.Route {
 	a.build()
-	var out []string
-	for _, r := range a.routes.routes {
-		out = append(out, r.method+" "+r.ep.pattern)
-	}
-	return out
+	return a.routes.Routes()
 }

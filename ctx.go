@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tako-go/tako/router"
 	"github.com/valyala/fasthttp"
 )
 
@@ -35,7 +36,7 @@ type Ctx struct {
 	r  *http.Request        // NetHTTP engine
 
 	ep     *endpoint
-	params params
+	params router.Params
 
 	status    int  // response status; 0 means 200
 	committed bool // NetHTTP: WriteHeader has been called
@@ -51,8 +52,7 @@ type Ctx struct {
 
 	locals []local
 
-	scratch []byte   // response scratch (problem bodies)
-	jenc    *jsonEnc // JSON response encoder, kept with the pooled Ctx
+	scratch []byte // response scratch (JSON and problem bodies)
 	poison  [][]byte // PoisonBuffers: memory to overwrite on release
 }
 
@@ -70,7 +70,7 @@ func (c *Ctx) reset() {
 		c.poison = c.poison[:0]
 	}
 	c.fc, c.w, c.r, c.ep = nil, nil, nil, nil
-	c.params.reset()
+	c.params.Reset()
 	c.status, c.committed, c.streaming = 0, false, false
 	c.query = nil
 	if cap(c.body) > 64<<10 {
@@ -172,10 +172,26 @@ func (c *Ctx) Route() string {
 	return c.ep.pattern
 }
 
-// Param returns the value of the route parameter name, or "" if the route has none.
-// Zero-copy: valid until the handler returns.
+// Param returns the value of the route parameter name, percent-decoded, or "" if the route
+// has none. A value without escapes is not copied: zero-copy, valid until the handler
+// returns. A value with escapes is decoded into a new string (a malformed escape gives the
+// raw value; see RawParam).
 func (c *Ctx) Param(name string) string {
-	v, _ := c.params.get(name)
+	v, err := c.params.Unescaped(name)
+	if err != nil {
+		v = c.params.Get(name)
+	}
+	return c.aliasParam(v)
+}
+
+// RawParam returns the value of the route parameter name as it appears in the request path,
+// still percent-encoded. Zero-copy: valid until the handler returns.
+func (c *Ctx) RawParam(name string) string {
+	return c.aliasParam(c.params.Get(name))
+}
+
+// aliasParam applies the zero-copy contract to a parameter value.
+func (c *Ctx) aliasParam(v string) string {
 	if v != "" && c.engine == FastHTTP {
 		if c.app.cfg.Immutable {
 			return strings.Clone(v)

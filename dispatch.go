@@ -2,7 +2,8 @@ package tako
 
 import (
 	"net/http"
-	"strings"
+
+	"github.com/tako-go/tako/router"
 )
 
 // dispatch routes one request on either engine and renders any error. Routing fills the
@@ -16,48 +17,40 @@ func (a *App) dispatch(c *Ctx) {
 	method := c.Method()
 	var path string
 	if c.engine == FastHTTP {
-		path = b2s(c.fc.Path())
+		path = b2s(c.fc.URI().PathOriginal())
 	} else {
-		path = c.r.URL.Path
+		path = router.RequestPath(c.r)
 	}
-	ep, tsr, allow := a.routes.lookup(method, path, &c.params)
+	res := a.routes.Lookup(method, path, &c.params)
 	var err error
 	switch {
-	case ep != nil:
-		c.ep = ep
-		err = ep.h(c)
-	case tsr && method != http.MethodConnect:
-		err = c.redirectSlash(method, path)
-	case allow != "":
-		c.SetHeader("Allow", allow)
+	case res.OK:
+		c.ep = res.Handler
+		err = res.Handler.h(c)
+	case res.Allow != "":
+		c.SetHeader("Allow", res.Allow)
 		if method == http.MethodOptions && !a.cfg.DisableAutoOptions {
 			err = a.autoOptions(c)
 		} else {
 			err = a.notAllow(c)
 		}
 	default:
-		err = a.notFound(c)
+		if loc := a.fixPath(method, path); loc != "" {
+			err = c.redirectTo(method, loc)
+		} else {
+			err = a.notFound(c)
+		}
 	}
 	if err != nil {
 		a.cfg.ErrorHandler(c, err)
 	}
 }
 
-// redirectSlash sends the client to the path with the trailing slash added or removed:
-// 301 for GET and HEAD, 308 (method and body preserved) otherwise.
-func (c *Ctx) redirectSlash(method, path string) error {
-	var loc string
-	if len(path) > 1 && strings.HasSuffix(path, "/") {
-		loc = path[:len(path)-1]
-	} else {
-		loc = path + "/"
-	}
+// redirectTo sends the client to the corrected path loc, keeping the query: 301 for GET
+// and HEAD, 308 (method and body preserved) otherwise.
+func (c *Ctx) redirectTo(method, loc string) error {
 	if q := c.RawQuery(); q != "" {
 		loc += "?" + q
 	}
-	code := http.StatusPermanentRedirect
-	if method == http.MethodGet || method == http.MethodHead {
-		code = http.StatusMovedPermanently
-	}
-	return c.Redirect(code, loc)
+	return c.Redirect(router.RedirectCode(method), loc)
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/tako-go/tako/parse"
 )
 
 // Error is an error that carries an HTTP status. Return one from a handler to choose the
@@ -72,10 +74,16 @@ var (
 )
 
 // statusOf returns the status an error renders with: the Status of the first *Error in its
-// chain, 400 for JSON syntax/type errors, or 500.
+// chain, 400 for a JSON decoding error from package parse (returned unwrapped by a handler
+// that called parse.Unmarshal itself), or 500.
 func statusOf(err error) (int, *Error) {
 	var te *Error
 	if errors.As(err, &te) && te.Status >= 400 && te.Status <= 599 {
+		return te.Status, te
+	}
+	var je *parse.JSONError
+	if errors.As(err, &je) && je.Offset >= 0 {
+		errors.As(jsonClientError(err), &te)
 		return te.Status, te
 	}
 	return http.StatusInternalServerError, nil
