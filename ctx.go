@@ -539,6 +539,31 @@ func (c *Ctx) send(contentType string, b []byte, s string) error {
 	return err
 }
 
+// Write appends p to the response body, making Ctx an io.Writer (for templates, encoders,
+// fmt.Fprintf). On the NetHTTP engine the first Write sends the status and headers.
+func (c *Ctx) Write(p []byte) (int, error) {
+	if c.engine == FastHTTP {
+		c.fc.SetStatusCode(c.ResponseStatus())
+		c.fc.Response.AppendBody(p)
+		return len(p), nil
+	}
+	if !c.committed {
+		c.committed = true
+		c.w.WriteHeader(c.ResponseStatus())
+	}
+	return c.w.Write(p)
+}
+
+// WriteString appends s to the response body; see Write.
+func (c *Ctx) WriteString(s string) (int, error) {
+	if c.engine == FastHTTP {
+		c.fc.SetStatusCode(c.ResponseStatus())
+		c.fc.Response.AppendBodyString(s)
+		return len(s), nil
+	}
+	return c.Write(s2b(s))
+}
+
 var errCommitted = &Error{Status: http.StatusInternalServerError, Detail: "", Err: errString("tako: response already sent")}
 
 type errString string
