@@ -48,13 +48,13 @@ type App struct {
 	cfg   Config
 	state sync.Map // stateKey[T] -> T; see SetState
 
-	buildOnce sync.Once
-	built     atomic.Bool
-	routes    *routeTable
+	buildOnce   sync.Once
+	built       atomic.Bool
+	routes      *routeTable
 	notFound    Handler
 	notAllow    Handler
 	autoOptions Handler
-	regs      []registration
+	regs        []registration
 
 	ctxPool sync.Pool
 

@@ -52,7 +52,7 @@ type Ctx struct {
 
 	locals []local
 
-	scratch []byte // response scratch (JSON and problem bodies)
+	scratch []byte   // response scratch (JSON and problem bodies)
 	poison  [][]byte // PoisonBuffers: memory to overwrite on release
 }
 
