@@ -332,6 +332,10 @@ func readLimited(dst []byte, r io.Reader, max int64) ([]byte, error) {
 			if errors.As(err, &mbe) {
 				return dst, ErrBodyTooLarge
 			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return dst, &Error{Status: http.StatusRequestTimeout, Detail: "the request body was not received in time", Err: err}
+			}
 			return dst, &Error{Status: http.StatusBadRequest, Detail: "reading the request body failed", Err: err}
 		}
 	}

@@ -1,6 +1,7 @@
 package tako
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,11 +16,38 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 	c := a.ctxPool.Get().(*Ctx)
 	c.engine = FastHTTP
 	c.fc = fc
+	if fc.Request.Header.ContentLength() == -1 && conflictingFraming(fc.Request.Header.RawHeaders()) {
+		// Content-Length and Transfer-Encoding together: a request smuggling attempt
+		// (RFC 9112 section 6.3). fasthttp would honour Transfer-Encoding and close the
+		// connection afterwards; Tako refuses the request outright.
+		fc.SetConnectionClose()
+		c.WriteProblem(http.StatusBadRequest, "", "", "request has both Content-Length and Transfer-Encoding")
+		c.reset()
+		a.ctxPool.Put(c)
+		return
+	}
 	a.dispatch(c)
 	if !c.streaming {
 		c.reset()
 		a.ctxPool.Put(c)
 	}
+}
+
+// conflictingFraming reports whether raw request headers contain a Content-Length field; it
+// is called only for chunked requests, where such a field conflicts.
+func conflictingFraming(raw []byte) bool {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) >= len("content-length:") && bytes.EqualFold(line[:len("content-length:")], []byte("content-length:")) {
+			return true
+		}
+	}
+	return false
 }
 
 // releaseStream returns a Ctx to the pool once its stream function has finished.

@@ -14,6 +14,13 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := a.ctxPool.Get().(*Ctx)
 	c.engine = NetHTTP
 	c.w, c.r = w, r
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		// net/http drops a Content-Length sent with Transfer-Encoding, so a smuggling
+		// attempt (RFC 9112 section 6.3) cannot be told from a plain chunked upload here.
+		// Closing the connection after the response, as RFC 9112 requires for the
+		// former, makes sure nothing that follows the body on this connection runs.
+		w.Header().Set("Connection", "close")
+	}
 	a.dispatch(c)
 	c.reset()
 	a.ctxPool.Put(c)
