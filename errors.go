@@ -44,7 +44,7 @@ func (e *Error) Error() string {
 	if msg == "" {
 		msg = e.title()
 	}
-	return fmt.Sprintf("tako: %d %s", e.Status, msg)
+	return fmt.Sprintf("tako: %d: %s", e.Status, msg)
 }
 
 // Unwrap returns the underlying cause, for errors.Is and errors.As.
@@ -72,6 +72,18 @@ var (
 	// after setting the Allow header.
 	ErrMethodNotAllowed = &Error{Status: http.StatusMethodNotAllowed, Detail: "the route does not accept this method"}
 )
+
+// StatusOf returns the HTTP status that err renders with under DefaultErrorHandler: the
+// Status of the first *Error in its chain, 400 for a JSON decoding error from package
+// parse, 500 for anything else, and 200 for nil. Logging middleware uses it to report the
+// status of a request whose handler returned an error.
+func StatusOf(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	s, _ := statusOf(err)
+	return s
+}
 
 // statusOf returns the status an error renders with: the Status of the first *Error in its
 // chain, 400 for a JSON decoding error from package parse (returned unwrapped by a handler

@@ -1,6 +1,7 @@
 package tako
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
@@ -19,7 +20,8 @@ import (
 // already sent (a stream had begun), the error is only logged.
 func DefaultErrorHandler(c *Ctx, err error) {
 	status, te := statusOf(err)
-	if status >= 500 {
+	var pe panicError
+	if status >= 500 && !errors.As(err, &pe) {
 		c.app.cfg.Logger.Error("tako: handler error", "method", c.Method(), "path", c.Path(),
 			"route", c.Route(), "status", status, "err", err)
 	}
@@ -101,6 +103,12 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// panicError is the cause of the 500 answered for a recovered panic; it is logged (with the
+// stack) where it is recovered, not again by DefaultErrorHandler.
+type panicError struct{ val any }
+
+func (p panicError) Error() string { return fmt.Sprintf("panic: %v", p.val) }
+
 // recovered handles a panic from a handler: logged with its stack, answered with 500.
 func (a *App) recovered(c *Ctx, rec any) {
 	if rec == http.ErrAbortHandler && c.engine == NetHTTP {
@@ -108,7 +116,7 @@ func (a *App) recovered(c *Ctx, rec any) {
 	}
 	a.cfg.Logger.Error("tako: panic in handler", "method", c.Method(), "path", c.Path(),
 		"route", c.Route(), "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
-	err := &Error{Status: http.StatusInternalServerError, Err: fmt.Errorf("tako: panic: %v", rec)}
+	err := &Error{Status: http.StatusInternalServerError, Err: panicError{rec}}
 	if c.Committed() {
 		return
 	}
