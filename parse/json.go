@@ -32,6 +32,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // JSONMode selects which backend a [JSON] configuration uses.
@@ -199,7 +200,9 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 
 // AppendJSON appends the JSON encoding of v to dst; see the package-level
 // [AppendJSON]. Encoding is not size dependent: sonic wins at every size
-// measured, so Mode only matters as JSONNever.
+// measured, so Mode only matters as JSONNever, which encodes with
+// encoding/json through a pooled json.Encoder: slower, but free of the one
+// small allocation sonic makes per call.
 func (c JSON) AppendJSON(dst []byte, v any) ([]byte, error) {
 	if jsonSonicNative && c.Mode != JSONNever {
 		out, err := jsonSonicAppend(dst, v)
@@ -210,11 +213,42 @@ func (c JSON) AppendJSON(dst []byte, v any) ([]byte, error) {
 		// sonic cannot).
 		dst = out[:len(dst)]
 	}
-	b, err := json.Marshal(v)
+	return jsonStdAppend(dst, v)
+}
+
+// jsonStdEncoder is a json.Encoder writing into a swappable buffer, pooled
+// so that encoding/json's path appends without allocating (json.Marshal
+// always allocates its result).
+type jsonStdEncoder struct {
+	enc *json.Encoder
+	buf []byte
+}
+
+func (e *jsonStdEncoder) Write(p []byte) (int, error) {
+	e.buf = append(e.buf, p...)
+	return len(p), nil
+}
+
+var jsonStdEncoderPool = sync.Pool{New: func() any {
+	e := new(jsonStdEncoder)
+	e.enc = json.NewEncoder(e)
+	return e
+}}
+
+// jsonStdAppend appends encoding/json's encoding of v to dst.
+// json.Encoder.Encode writes exactly json.Marshal's bytes plus a newline,
+// and writes nothing on error.
+func jsonStdAppend(dst []byte, v any) ([]byte, error) {
+	e := jsonStdEncoderPool.Get().(*jsonStdEncoder)
+	e.buf = dst
+	err := e.enc.Encode(v)
+	out := e.buf
+	e.buf = nil
+	jsonStdEncoderPool.Put(e)
 	if err != nil {
 		return dst, jsonWrapError(err)
 	}
-	return append(dst, b...), nil
+	return out[:len(out)-1], nil
 }
 
 // ValidJSON reports whether data is valid JSON, exactly as json.Valid does

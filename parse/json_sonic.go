@@ -3,12 +3,12 @@ package parse
 import (
 	"bytes"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
 	"github.com/bytedance/sonic/encoder"
+	sonicutf8 "github.com/bytedance/sonic/utf8"
 )
 
 // jsonSonicNative reports whether sonic's JIT path is compiled in. When it is
@@ -108,8 +108,11 @@ var jsonNegZero = []byte("-0")
 // rewrite the whole buffer after encoding (including the caller's dst prefix)
 // into a newly allocated one, so they are not used; jsonFixOutput does the
 // same job on the appended bytes only, in place when nothing needs escaping.
-// SortMapKeys matches encoding/json's key order.
-const jsonSonicEncodeOptions = encoder.SortMapKeys
+// SortMapKeys matches encoding/json's key order; CompactMarshaler makes sonic
+// compact (and so validate) json.Marshaler output, json.RawMessage included,
+// as encoding/json does; without it sonic copies that output verbatim (found
+// by TestJSONMarshal).
+const jsonSonicEncodeOptions = encoder.SortMapKeys | encoder.CompactMarshaler
 
 // jsonSonicAppend appends v's encoding to dst with sonic, then escapes the
 // appended bytes as encoding/json would.
@@ -126,95 +129,40 @@ func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return buf, err
 	}
-	buf = jsonCompactOutput(buf, start)
 	return jsonFixOutput(buf, start), nil
 }
 
 var jsonSliceHolderPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// jsonCompactOutput removes insignificant whitespace from buf[start:].
-// sonic copies the output of json.Marshaler values (json.RawMessage among
-// them) verbatim, where encoding/json compacts it (found by
-// TestJSONMarshal). sonic's own output has no whitespace outside strings,
-// so the vectorised IndexByte checks usually end it at once; otherwise the
-// region is compacted in place.
-func jsonCompactOutput(buf []byte, start int) []byte {
-	out := buf[start:]
-	if bytes.IndexByte(out, ' ') < 0 && bytes.IndexByte(out, '\n') < 0 &&
-		bytes.IndexByte(out, '\t') < 0 && bytes.IndexByte(out, '\r') < 0 {
-		return buf
-	}
-	w := 0
-	inString, escaped := false, false
-	for _, c := range out {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			continue
-		}
-		out[w] = c
-		w++
-	}
-	return buf[:start+w]
-}
-
 // jsonFixOutput makes buf[start:] (JSON text written by sonic without
 // escaping) byte for byte what encoding/json writes: '<', '>' and '&' become
 // \u003c, \u003e, \u0026; U+2028 and U+2029 become \u2028 and \u2029; each
 // byte of invalid UTF-8 becomes \ufffd. All of these can only occur inside
-// strings. The checks are vectorised searches, so clean output (the common
-// case) is not copied.
+// strings. The checks are vectorised searches and the rewrites are sonic's
+// native HTMLEscape and UTF-8 correction (what sonic's own EscapeHTML and
+// ValidateString options run, but on the appended bytes only and into the
+// caller's buffer instead of a new one).
 func jsonFixOutput(buf []byte, start int) []byte {
 	out := buf[start:]
-	if !jsonNeedsEscape(out) {
+	html := bytes.IndexByte(out, '<') >= 0 || bytes.IndexByte(out, '>') >= 0 ||
+		bytes.IndexByte(out, '&') >= 0 || bytes.Contains(out, jsonLineSep) || bytes.Contains(out, jsonParaSep)
+	bad := !sonicutf8.Validate(out)
+	if !html && !bad {
 		return buf
 	}
 	scratch := jsonGetBuffer()
-	tmp := append((*scratch)[:0], out...)
-	buf = buf[:start]
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(tmp); {
-		c := tmp[i]
-		if c < utf8.RuneSelf {
-			if c == '<' || c == '>' || c == '&' {
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			} else {
-				buf = append(buf, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(tmp[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = append(buf, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			buf = append(buf, tmp[i:i+size]...)
-		}
-		i += size
+	if html {
+		tmp := append((*scratch)[:0], buf[start:]...)
+		buf = encoder.HTMLEscape(buf[:start], tmp)
+		*scratch = tmp[:0]
 	}
-	*scratch = tmp[:0]
+	if bad {
+		tmp := append((*scratch)[:0], buf[start:]...)
+		buf = sonicutf8.CorrectWith(buf[:start], tmp, `\ufffd`)
+		*scratch = tmp[:0]
+	}
 	jsonPutBuffer(scratch)
 	return buf
-}
-
-// jsonNeedsEscape reports whether sonic's output needs jsonFixOutput.
-func jsonNeedsEscape(b []byte) bool {
-	return bytes.IndexByte(b, '<') >= 0 || bytes.IndexByte(b, '>') >= 0 ||
-		bytes.IndexByte(b, '&') >= 0 || !utf8.Valid(b) ||
-		bytes.Contains(b, jsonLineSep) || bytes.Contains(b, jsonParaSep)
 }
 
 var (

@@ -229,7 +229,7 @@ func ParseProxy(b []byte) (h ProxyHeader, n int, err error) {
 		if string(b[:k]) != "PROXY"[:k] {
 			return h, 0, ErrNoProxy
 		}
-		return proxyParseV1(b)
+		h, n, err = proxyParseV1(b)
 	case '\r':
 		k := min(len(b), len(proxyV2Sig))
 		if string(b[:k]) != proxyV2Sig[:k] {
@@ -238,7 +238,12 @@ func ParseProxy(b []byte) (h ProxyHeader, n int, err error) {
 		if len(b) < proxyV2MinLen {
 			return h, proxyV2MinLen, ErrProxyShort
 		}
-		return proxyParseV2(b)
+		h, n, err = proxyParseV2(b)
+	default:
+		return h, 0, ErrNoProxy
 	}
-	return h, 0, ErrNoProxy
+	if err != nil {
+		return ProxyHeader{}, n, err // no half-filled header on failure
+	}
+	return h, n, nil
 }

@@ -27,10 +27,14 @@ import (
 // a v2 header larger than r's buffer: size r with bufio.NewReaderSize, up to
 // ProxyV2MaxLen, to accept those), and r's own read errors, wrapped.
 func ReadProxy(r *bufio.Reader) (ProxyHeader, error) {
-	need := 1
+	need, version := 1, 1
 	for {
 		if need > r.Size() {
-			return ProxyHeader{}, proxyMalformed(2, 14, "header of "+strconv.Itoa(need)+
+			off := 14 // the v2 length field
+			if version == 1 {
+				off = r.Size()
+			}
+			return ProxyHeader{}, proxyMalformed(version, off, "header of at least "+strconv.Itoa(need)+
 				" bytes does not fit the bufio.Reader buffer of "+strconv.Itoa(r.Size()))
 		}
 		b, rerr := r.Peek(max(need, r.Buffered()))
@@ -46,16 +50,15 @@ func ReadProxy(r *bufio.Reader) (ProxyHeader, error) {
 				return ProxyHeader{}, err
 			}
 			need = n
+			if b[0] == '\r' {
+				version = 2
+			}
 		}
 		if rerr != nil {
 			switch {
 			case rerr == io.EOF && len(b) == 0:
 				return ProxyHeader{}, io.EOF
 			case rerr == io.EOF:
-				version := 1
-				if b[0] == '\r' {
-					version = 2
-				}
 				return ProxyHeader{}, &ProxyError{Version: version, Offset: len(b), Kind: ErrProxyShort,
 					Err:    io.ErrUnexpectedEOF,
 					Reason: "input ends after " + strconv.Itoa(len(b)) + " bytes, header needs at least " + strconv.Itoa(need)}

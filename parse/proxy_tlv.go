@@ -159,3 +159,11 @@ func (s ProxySSL) CN() []byte { v, _ := s.TLVs.Find(ProxyTLVSSLCN); return v }
 
 // Cipher returns the ProxyTLVSSLCipher sub-TLV.
 func (s ProxySSL) Cipher() []byte { v, _ := s.TLVs.Find(ProxyTLVSSLCipher); return v }
+
+// SigAlg returns the ProxyTLVSSLSigAlg sub-TLV: the algorithm that signed
+// the frontend's certificate, such as "RSA-SHA256".
+func (s ProxySSL) SigAlg() []byte { v, _ := s.TLVs.Find(ProxyTLVSSLSigAlg); return v }
+
+// KeyAlg returns the ProxyTLVSSLKeyAlg sub-TLV: the algorithm of the
+// frontend certificate's key, such as "RSA2048".
+func (s ProxySSL) KeyAlg() []byte { v, _ := s.TLVs.Find(ProxyTLVSSLKeyAlg); return v }

@@ -49,61 +49,46 @@ func proxyParseV1(b []byte) (h ProxyHeader, n int, err error) {
 		return h, 0, proxyMalformed(1, 6, "unknown protocol, want TCP4, TCP6 or UNKNOWN")
 	}
 
+	// Fields are split and checked in order, so the first bad one is named.
+	var addrs [2]netip.Addr
+	var ports [2]uint16
 	off := 11
-	var fields [4][]byte
-	var starts [4]int
-	for k := range fields {
+	for k := range 4 {
 		j := bytes.IndexByte(line[off:], ' ')
-		if k == 3 {
-			if j >= 0 {
-				return h, 0, proxyMalformed(1, off+j, "extra data after the destination port")
+		if j < 0 {
+			if k < 3 {
+				return h, 0, proxyMalformed(1, len(line), "line ends before the "+proxyV1Fields[k+1])
 			}
 			j = len(line) - off
-		} else if j < 0 {
-			return h, 0, proxyMalformed(1, len(line), "line ends before the destination port")
 		}
-		fields[k], starts[k] = line[off:off+j], off
-		off += j + 1
-	}
-	var src, dst netip.Addr
-	var ok bool
-	for k, f := range fields[:2] {
-		var a netip.Addr
-		if h.Transport == ProxyTCP4 {
-			a, ok = proxyParseIPv4(f)
-		} else {
-			a, ok = proxyParseIPv6(f)
+		f := line[off : off+j]
+		ok := false
+		switch {
+		case k < 2 && h.Transport == ProxyTCP4:
+			addrs[k], ok = proxyParseIPv4(f)
+		case k < 2:
+			addrs[k], ok = proxyParseIPv6(f)
+		default:
+			ports[k-2], ok = proxyParsePort(f)
 		}
 		if !ok {
-			what := "bad source address"
-			if k == 1 {
-				what = "bad destination address"
+			what := "bad " + proxyV1Fields[k]
+			if k < 2 {
+				what += " for " + h.Transport.String()
 			}
-			if h.Transport == ProxyTCP4 {
-				what += " for TCP4"
-			} else {
-				what += " for TCP6"
-			}
-			return h, 0, proxyMalformed(1, starts[k], what)
+			return h, 0, proxyMalformed(1, off, what)
 		}
-		if k == 0 {
-			src = a
-		} else {
-			dst = a
-		}
+		off += j + 1
 	}
-	sp, ok := proxyParsePort(fields[2])
-	if !ok {
-		return h, 0, proxyMalformed(1, starts[2], "bad source port")
+	if off <= len(line) {
+		return h, 0, proxyMalformed(1, off-1, "extra data after the destination port")
 	}
-	dp, ok := proxyParsePort(fields[3])
-	if !ok {
-		return h, 0, proxyMalformed(1, starts[3], "bad destination port")
-	}
-	h.Source = netip.AddrPortFrom(src, sp)
-	h.Dest = netip.AddrPortFrom(dst, dp)
+	h.Source = netip.AddrPortFrom(addrs[0], ports[0])
+	h.Dest = netip.AddrPortFrom(addrs[1], ports[1])
 	return h, n, nil
 }
+
+var proxyV1Fields = [4]string{"source address", "destination address", "source port", "destination port"}
 
 // proxyParseDec parses a decimal number without sign or leading zeros ("0"
 // itself is fine) of at most maxDigits digits.
@@ -128,26 +113,33 @@ func proxyParsePort(s []byte) (uint16, bool) {
 	return uint16(v), true
 }
 
-// proxyParseIPv4 parses exactly four decimal octets without leading zeros.
+// proxyParseIPv4 parses exactly four decimal octets without leading zeros,
+// in one pass.
 func proxyParseIPv4(s []byte) (netip.Addr, bool) {
 	var ip [4]byte
-	for k := range 4 {
-		j := bytes.IndexByte(s, '.')
-		if k == 3 {
-			if j >= 0 {
+	k, v, digits := 0, 0, 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			if digits == 1 && v == 0 {
+				return netip.Addr{}, false // leading zero
+			}
+			v = v*10 + int(c-'0')
+			digits++
+			if v > 255 {
 				return netip.Addr{}, false
 			}
-			j = len(s)
-		} else if j < 0 {
-			return netip.Addr{}, false
+			continue
 		}
-		v, ok := proxyParseDec(s[:j], 3)
-		if !ok || v > 255 {
+		if c != '.' || digits == 0 || k == 3 {
 			return netip.Addr{}, false
 		}
 		ip[k] = byte(v)
-		s = s[min(j+1, len(s)):]
+		k, v, digits = k+1, 0, 0
 	}
+	if k != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	ip[3] = byte(v)
 	return netip.AddrFrom4(ip), true
 }
 

@@ -7,12 +7,25 @@ import "github.com/valyala/bytebufferpool"
 // io.WriterTo.
 type Buffer = bytebufferpool.ByteBuffer
 
+// DefaultBufferMaxCap is the capacity above which [BufferPool.Put] drops a
+// buffer when the pool's MaxCap is zero: 1 MiB, the same as [MaxClass].
+const DefaultBufferMaxCap = MaxClass
+
 // BufferPool is a self-calibrating pool of [Buffer]s. The zero value is
 // ready to use. A BufferPool must not be copied after first use.
 //
 // Separate pools for separate jobs (say, response bodies and log lines)
 // calibrate separately, so each keeps buffers of its own typical size.
+//
+// bytebufferpool only starts dropping oversized buffers once it has
+// calibrated (after some tens of thousands of Puts); MaxCap is a hard bound
+// that holds from the first Put.
 type BufferPool struct {
+	// MaxCap is the largest buffer capacity Put keeps; larger buffers are
+	// dropped for the garbage collector. Zero means DefaultBufferMaxCap; a
+	// negative value leaves the bound to calibration alone.
+	MaxCap int
+
 	p bytebufferpool.Pool
 }
 
@@ -21,9 +34,20 @@ func (p *BufferPool) Get() *Buffer { return p.p.Get() }
 
 // Put returns b to the pool. b and any slice of b.B must not be used after
 // Put. When poisoning is on (see [SetPoison]) the whole capacity of b.B is
-// overwritten first. A buffer far above the calibrated size is dropped.
+// overwritten first. A buffer above MaxCap, or far above the calibrated
+// size, is dropped.
 func (p *BufferPool) Put(b *Buffer) {
 	if b == nil {
+		return
+	}
+	limit := p.MaxCap
+	if limit == 0 {
+		limit = DefaultBufferMaxCap
+	}
+	if limit > 0 && cap(b.B) > limit {
+		if poisonOn.Load() {
+			Poison(b.B)
+		}
 		return
 	}
 	if poisonOn.Load() {
@@ -34,7 +58,8 @@ func (p *BufferPool) Put(b *Buffer) {
 
 var defaultBuffers BufferPool
 
-// GetBuffer returns an empty buffer from the package's default pool.
+// GetBuffer returns an empty buffer from the package's default pool (MaxCap
+// DefaultBufferMaxCap).
 func GetBuffer() *Buffer { return defaultBuffers.Get() }
 
 // PutBuffer returns b to the package's default pool; see [BufferPool.Put].

@@ -36,6 +36,32 @@ func TestBufferPoison(t *testing.T) {
 	}
 }
 
+func TestBufferPoolMaxCap(t *testing.T) {
+	for _, tc := range []struct {
+		maxCap, size int
+		kept         bool
+	}{
+		{0, 1 << 20, true}, {0, 1<<20 + 1, false}, {4096, 8192, false}, {4096, 1000, true}, {-1, 4 << 20, true},
+	} {
+		p := BufferPool{MaxCap: tc.maxCap}
+		b := p.Get()
+		b.B = make([]byte, 0, tc.size)
+		first := &b.B[:1][0]
+		seen := false
+		for range 50 { // sync.Pool may drop items; retry
+			p.Put(b)
+			b = p.Get()
+			if cap(b.B) > 0 && &b.B[:1][0] == first {
+				seen = true
+				break
+			}
+		}
+		if seen != tc.kept && !(tc.kept && raceEnabled) {
+			t.Errorf("MaxCap %d, cap %d: kept = %v, want %v", tc.maxCap, tc.size, seen, tc.kept)
+		}
+	}
+}
+
 func TestBufferAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items under the race detector")

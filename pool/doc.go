@@ -17,8 +17,9 @@
 // [Buffer] is valyala/bytebufferpool's ByteBuffer. Its pool calibrates
 // itself: it tracks the sizes callers actually use and drops buffers far
 // above the 95th percentile on Put, so one huge response does not pin its
-// memory for every later small one. Use it for output that grows while you
-// write it.
+// memory for every later small one; until it has calibrated, a hard bound
+// (BufferPool.MaxCap, 1 MiB by default) drops oversized buffers. Use it for
+// output that grows while you write it.
 //
 // [Of] is a typed wrapper over sync.Pool that stores *T (pointer-shaped, so
 // Get and Put allocate nothing), runs a Reset hook on Put and creates values

@@ -38,6 +38,7 @@ func TestOfResetAndNew(t *testing.T) {
 }
 
 func TestOfPoison(t *testing.T) {
+	defer SetPoison(SetPoison(false))
 	p := Of[record]{
 		Reset:  func(r *record) { r.data = r.data[:0] },
 		Poison: func(r *record) { Poison(r.data) },
@@ -49,7 +50,7 @@ func TestOfPoison(t *testing.T) {
 	if string(alias) != "hello" {
 		t.Fatalf("poisoning off, but data changed: %q", alias)
 	}
-	defer SetPoison(SetPoison(true))
+	SetPoison(true)
 	r = p.Get()
 	r.data = append(r.data[:0], "world"...)
 	alias = r.data

@@ -1,6 +1,7 @@
 package router_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/tako-go/tako/router"
@@ -50,4 +51,31 @@ func BenchmarkGitHubStatic(b *testing.B) {
 func BenchmarkGitHubParam(b *testing.B) {
 	routes := loadTable(b, "github")
 	benchTable(b, routes, []tableRoute{{"GET", "/repos/julienschmidt/httprouter/stargazers"}})
+}
+
+type nopWriter struct{ h http.Header }
+
+func (w *nopWriter) Header() http.Header         { return w.h }
+func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *nopWriter) WriteHeader(int)             {}
+
+// BenchmarkMuxGitHubAll is BenchmarkGitHubAll through the net/http adapter.
+func BenchmarkMuxGitHubAll(b *testing.B) {
+	routes := loadTable(b, "github")
+	m := router.NewMux()
+	for _, rt := range routes {
+		m.HandleFunc(rt.method, rt.path, func(w http.ResponseWriter, r *http.Request, ps router.Params) {})
+	}
+	reqs := make([]*http.Request, len(routes))
+	for i, rt := range routes {
+		reqs[i], _ = http.NewRequest(rt.method, rt.path, nil)
+	}
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, r := range reqs {
+			m.ServeHTTP(w, r)
+		}
+	}
 }

@@ -94,16 +94,20 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			m.redirect(w, r, TrailingSlashPath(path))
 			return
 		}
-		if !m.NoCleanPathRedirect || m.CaseInsensitiveRedirect {
-			p := path
-			if m.NoCleanPathRedirect && CleanPath(path) != path {
-				p = "" // cleaning is off and the path needs it
+		var fix Fix
+		if !m.NoCleanPathRedirect {
+			fix |= FixClean
+		}
+		if m.CaseInsensitiveRedirect {
+			fix |= FixCase
+		}
+		if fix != 0 {
+			if !m.NoTrailingSlashRedirect {
+				fix |= FixTrailingSlash
 			}
-			if p != "" {
-				if fixed, ok := m.Router.FixPath(r.Method, p, m.CaseInsensitiveRedirect); ok {
-					m.redirect(w, r, fixed)
-					return
-				}
+			if fixed, ok := m.Router.FixPath(r.Method, path, fix); ok {
+				m.redirect(w, r, fixed)
+				return
 			}
 		}
 	}

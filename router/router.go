@@ -398,14 +398,28 @@ func (c *compiled[H]) tsr(mi int, path string) bool {
 	return t.match(0, path, 0, true)
 }
 
+// Fix selects the corrections FixPath may make.
+type Fix uint8
+
+const (
+	// FixClean cleans the path with CleanPath.
+	FixClean Fix = 1 << iota
+	// FixCase matches static text ignoring ASCII case. Request paths are
+	// ASCII on the wire (anything else is percent-encoded), so this covers
+	// what clients send.
+	FixCase
+	// FixTrailingSlash also tries the path with its trailing slash toggled.
+	FixTrailingSlash
+)
+
 // FixPath looks for the path a client most likely meant when path matched
-// no route of method: path cleaned with CleanPath, then, if caseInsensitive,
-// matched ignoring ASCII case, each also tried with its trailing slash
-// toggled. It returns the corrected path (spelled as the route spells its
-// static text) and true, or "" and false. It may allocate: it is meant for
-// the redirect path, not for every request. A HEAD request is also tried
-// against GET routes.
-func (r *Router[H]) FixPath(method, path string, caseInsensitive bool) (string, bool) {
+// no route of method, applying the corrections in fix: cleaning, then case,
+// each also with the trailing slash toggled if asked. It returns the
+// corrected path (spelled as the route spells its static text) and true, or
+// "" and false when no correction gives a different path with a route. It
+// may allocate: it is meant for the redirect path, not for every request. A
+// HEAD request is also tried against GET routes.
+func (r *Router[H]) FixPath(method, path string, fix Fix) (string, bool) {
 	c := r.load()
 	mi := c.methodIndex(method)
 	var trees []*ctree
@@ -415,30 +429,26 @@ func (r *Router[H]) FixPath(method, path string, caseInsensitive bool) (string, 
 	if mi == mHEAD && mGET < len(c.trees) {
 		trees = append(trees, &c.trees[mGET])
 	}
-	clean := CleanPath(path)
-	try := func(p string) (string, bool) {
-		for _, t := range trees {
-			if caseInsensitive {
-				if b, ok := t.findFold(0, p, 0, make([]byte, 0, len(p)+1)); ok {
-					return string(b), true
-				}
-			} else if t.match(0, p, 0, false) {
-				return p, true
-			}
-		}
+	if len(trees) == 0 || path == "" {
 		return "", false
 	}
-	cands := []string{clean}
-	if clean != "/" {
-		if clean[len(clean)-1] == '/' {
-			cands = append(cands, clean[:len(clean)-1])
-		} else {
-			cands = append(cands, clean+"/")
-		}
+	p := path
+	if fix&FixClean != 0 {
+		p = CleanPath(path)
+	}
+	cands := []string{p}
+	if fix&FixTrailingSlash != 0 && p != "/" && len(p) > 0 {
+		cands = append(cands, TrailingSlashPath(p))
 	}
 	for _, p := range cands {
-		if fixed, ok := try(p); ok && fixed != path {
-			return fixed, true
+		for _, t := range trees {
+			if fix&FixCase != 0 {
+				if b, ok := t.findFold(0, p, 0, make([]byte, 0, len(p)+1)); ok && string(b) != path {
+					return string(b), true
+				}
+			} else if p != path && t.match(0, p, 0, false) {
+				return p, true
+			}
 		}
 	}
 	return "", false
