@@ -19,7 +19,7 @@ func (a *App) fixPath(method, path string) string {
 	if method == http.MethodConnect {
 		return ""
 	}
-	if p, ok := a.routes.FixPath(method, path, false); ok && p != path {
+	if p, ok := a.routes.FixPath(method, path, router.FixClean|router.FixTrailingSlash); ok && p != path {
 		return p
 	}
 	return ""
