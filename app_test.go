@@ -75,6 +75,10 @@ func TestRoutingBasics(t *testing.T) {
 		if r.status != 301 || r.header.Get("Location") != "/dir/?x=1" {
 			t.Errorf("TSR GET: %d Location %q", r.status, r.header.Get("Location"))
 		}
+		r = h.get("//hello")
+		if r.status != 301 || r.header.Get("Location") != "/hello" {
+			t.Errorf("clean path: %d Location %q", r.status, r.header.Get("Location"))
+		}
 		r = h.do("POST", "/users/", nil)
 		if r.status != 308 || r.header.Get("Location") != "/users" {
 			t.Errorf("TSR POST: %d Location %q", r.status, r.header.Get("Location"))
