@@ -34,6 +34,15 @@ type Framework struct {
 	Serve func(ln net.Listener) (stop func())
 }
 
+// Every server runs with Tako's default timeouts: a production server needs them (they
+// are what resists slow clients), and setting connection deadlines has a per-request cost
+// that must be the same in every row.
+const (
+	readTimeout  = tako.DefaultReadTimeout
+	writeTimeout = tako.DefaultWriteTimeout
+	idleTimeout  = tako.DefaultIdleTimeout
+)
+
 var msgPool = sync.Pool{New: func() any { return new(Message) }}
 
 // Frameworks lists the servers, raw fasthttp first.
@@ -91,7 +100,8 @@ func serveFastHTTP(ln net.Listener) func() {
 			ctx.SetStatusCode(404)
 		}
 	}
-	srv := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true}
+	srv := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	go srv.Serve(ln)
 	return func() { srv.Shutdown() }
 }
@@ -130,7 +140,8 @@ func serveTako(ln net.Listener) func() {
 
 func serveFiber(ln net.Listener) func() {
 	// Fiber gets the same JSON encoder as Tako, so the comparison measures the framework.
-	app := fiber.New(fiber.Config{JSONEncoder: parse.Marshal})
+	app := fiber.New(fiber.Config{JSONEncoder: parse.Marshal,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout})
 	app.Get("/plaintext", func(c fiber.Ctx) error { return c.SendString(hello) })
 	app.Get("/json", func(c fiber.Ctx) error {
 		m := msgPool.Get().(*Message)
@@ -212,7 +223,8 @@ func serveNetHTTP(ln net.Listener) func() {
 }
 
 func serveStd(ln net.Listener, h http.Handler) func() {
-	srv := &http.Server{Handler: h}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: tako.DefaultReadHeaderTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	go srv.Serve(ln)
 	return func() { srv.Close() }
 }
