@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/tako-go/tako/pool"
 	"github.com/tako-go/tako/router"
 	"github.com/valyala/fasthttp"
 )
@@ -56,7 +57,7 @@ type App struct {
 	autoOptions Handler
 	regs        []registration
 
-	ctxPool sync.Pool
+	ctxPool pool.Of[Ctx]
 
 	srvMu     sync.Mutex
 	fast      *fasthttp.Server
@@ -77,7 +78,9 @@ func New(cfg ...Config) *App {
 	a.cfg.setDefaults()
 	a.routeGroup.app = a
 	a.baseCtx, a.cancel = context.WithCancel(context.Background())
-	a.ctxPool.New = func() any { return &Ctx{app: a} }
+	a.ctxPool.New = func() *Ctx { return &Ctx{app: a} }
+	a.ctxPool.Reset = (*Ctx).reset
+	a.ctxPool.Poison = (*Ctx).poisonScratch
 	return a
 }
 

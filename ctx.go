@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tako-go/tako/pool"
 	"github.com/tako-go/tako/router"
 	"github.com/valyala/fasthttp"
 )
@@ -43,7 +44,8 @@ type Ctx struct {
 	streaming bool // FastHTTP: a stream writer owns the Ctx until it finishes
 
 	query    url.Values // NetHTTP: parsed query, cached
-	body     []byte     // request body read by Body when it was streamed
+	body     []byte     // the body Body returned (fasthttp's buffer or bodyBuf)
+	bodyBuf  []byte     // owned buffer for bodies read from a stream, pooled by size
 	bodyRead bool
 	bodyRd   bytes.Reader
 
@@ -56,6 +58,14 @@ type Ctx struct {
 	poison  [][]byte // PoisonBuffers: memory to overwrite on release
 }
 
+// poisonScratch overwrites the Ctx's own reusable buffers when the pool package's
+// poisoning is on (pool.SetPoison), so bytes kept from a previous request show as garbage.
+func (c *Ctx) poisonScratch() {
+	pool.Poison(c.scratch)
+	pool.Poison(c.bodyBuf)
+}
+
+// reset clears the Ctx for reuse; the pool calls it on Put.
 func (c *Ctx) reset() {
 	if c.cancel != nil {
 		c.cancel()
@@ -73,10 +83,11 @@ func (c *Ctx) reset() {
 	c.params.Reset()
 	c.status, c.committed, c.streaming = 0, false, false
 	c.query = nil
-	if cap(c.body) > 64<<10 {
-		c.body = nil // do not pin large bodies in the pool
+	if cap(c.bodyBuf) > 64<<10 {
+		pool.PutBytes(c.bodyBuf) // do not pin large bodies to a pooled Ctx
+		c.bodyBuf = nil
 	}
-	c.body = c.body[:0]
+	c.body = nil
 	c.bodyRead = false
 	c.bodyRd.Reset(nil)
 	c.ctx, c.cancel = nil, nil
@@ -299,7 +310,12 @@ func (c *Ctx) Body() ([]byte, error) {
 	} else {
 		src = c.r.Body
 	}
-	b, err := readLimited(c.body[:0], src, max)
+	if cl := c.ContentLength(); cl >= int64(cap(c.bodyBuf)) {
+		pool.PutBytes(c.bodyBuf)
+		c.bodyBuf = pool.GetBytes(int(cl) + 1)[:0] // +1: room to see EOF without growing
+	}
+	b, err := readLimited(c.bodyBuf[:0], src, max)
+	c.bodyBuf = b
 	c.body = b
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 
 // fastHandler is the fasthttp.RequestHandler of the App.
 func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
-	c := a.ctxPool.Get().(*Ctx)
+	c := a.ctxPool.Get()
 	c.engine = FastHTTP
 	c.fc = fc
 	if fc.Request.Header.ContentLength() == -1 && conflictingFraming(fc.Request.Header.RawHeaders()) {
@@ -22,13 +22,11 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 		// connection afterwards; Tako refuses the request outright.
 		fc.SetConnectionClose()
 		c.WriteProblem(http.StatusBadRequest, "", "", "request has both Content-Length and Transfer-Encoding")
-		c.reset()
 		a.ctxPool.Put(c)
 		return
 	}
 	a.dispatch(c)
 	if !c.streaming {
-		c.reset()
 		a.ctxPool.Put(c)
 	}
 }
@@ -52,7 +50,6 @@ func conflictingFraming(raw []byte) bool {
 
 // releaseStream returns a Ctx to the pool once its stream function has finished.
 func (a *App) releaseStream(c *Ctx) {
-	c.reset()
 	a.ctxPool.Put(c)
 }
 
@@ -99,11 +96,10 @@ func (a *App) fastErrorHandler(fc *fasthttp.RequestCtx, err error) {
 	case errors.As(err, &ne) && ne.Timeout():
 		status, detail = http.StatusRequestTimeout, "the request was not received in time"
 	}
-	c := a.ctxPool.Get().(*Ctx)
+	c := a.ctxPool.Get()
 	c.engine = FastHTTP
 	c.fc = fc
 	c.WriteProblem(status, "", "", detail)
-	c.reset()
 	a.ctxPool.Put(c)
 }
 

@@ -11,7 +11,7 @@ import (
 // ServeHTTP serves one request through net/http, making *App an http.Handler.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.build()
-	c := a.ctxPool.Get().(*Ctx)
+	c := a.ctxPool.Get()
 	c.engine = NetHTTP
 	c.w, c.r = w, r
 	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
@@ -22,7 +22,6 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 	}
 	a.dispatch(c)
-	c.reset()
 	a.ctxPool.Put(c)
 }
 
