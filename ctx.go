@@ -419,16 +419,20 @@ func (c *Ctx) Protocol() string {
 }
 
 // Context returns a context.Context for the request. It is cancelled when the App shuts
-// down (both engines), when the client goes away (NetHTTP engine), and when
-// Config.HandlerTimeout expires after the request started (if set; creating that context
-// allocates, and it happens only when Context is called).
+// down (both engines), when the client goes away (NetHTTP engine only: fasthttp does not
+// report it), and when Config.HandlerTimeout expires after the request started (if set;
+// creating that context allocates, and it happens only when Context is called).
+//
+// On the FastHTTP engine the context is the App's shutdown context, not the
+// *fasthttp.RequestCtx (whose Value reads recycled request memory, unsafe from a timer or
+// goroutine that outlives the handler); it may be kept after the handler returns.
 func (c *Ctx) Context() context.Context {
 	if c.ctx != nil {
 		return c.ctx
 	}
 	var base context.Context
 	if c.engine == FastHTTP {
-		base = c.fc
+		base = c.app.baseCtx
 	} else {
 		base = c.r.Context()
 	}
