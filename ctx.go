@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tako-go/tako/pool"
 	"github.com/tako-go/tako/router"
@@ -39,9 +40,10 @@ type Ctx struct {
 	ep     *endpoint
 	params router.Params
 
-	status    int  // response status; 0 means 200
-	committed bool // NetHTTP: WriteHeader has been called
-	streaming bool // FastHTTP: a stream writer owns the Ctx until it finishes
+	status    int          // response status; 0 means 200
+	committed bool         // NetHTTP: WriteHeader has been called
+	streaming bool         // FastHTTP: a stream writer shares the Ctx until it finishes
+	refs      atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
 
 	query    url.Values // NetHTTP: parsed query, cached
 	body     []byte     // the body Body returned (fasthttp's buffer or bodyBuf)

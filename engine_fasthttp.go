@@ -26,7 +26,9 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 		return
 	}
 	a.dispatch(c)
-	if !c.streaming {
+	if c.streaming {
+		a.releaseStream(c) // the stream writer may still be running
+	} else {
 		a.ctxPool.Put(c)
 	}
 }
@@ -48,9 +50,13 @@ func conflictingFraming(raw []byte) bool {
 	return false
 }
 
-// releaseStream returns a Ctx to the pool once its stream function has finished.
+// releaseStream drops one of the two holds on a streaming Ctx (dispatch and the stream
+// writer, which fasthttp runs on its own goroutine as soon as Stream is called); the last
+// one returns the Ctx to the pool.
 func (a *App) releaseStream(c *Ctx) {
-	a.ctxPool.Put(c)
+	if c.refs.Add(-1) == 0 {
+		a.ctxPool.Put(c)
+	}
 }
 
 // newFastServer builds the fasthttp server for the App's limits.

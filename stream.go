@@ -44,10 +44,11 @@ func (s *StreamWriter) Flush() error {
 // long-lived responses. Config.WriteTimeout bounds the whole response; raise or disable it
 // for long streams.
 //
-// On the FastHTTP engine fn runs after the handler returns, on another goroutine, with the
-// request still valid: fn may use c (its values stay valid until fn returns), but the
-// handler itself must return promptly after calling Stream. An error from fn is logged: the
-// status has already been sent.
+// On the FastHTTP engine fn runs on its own goroutine, started by Stream, while the handler
+// returns and the response is sent; the request stays valid until fn returns, so fn may
+// read from c, but neither fn nor the handler (after Stream) may change c. On the NetHTTP
+// engine fn runs before Stream returns. An error from fn is logged: the status has already
+// been sent.
 func (c *Ctx) Stream(contentType string, fn func(w *StreamWriter) error) error {
 	if contentType != "" {
 		c.SetHeader("Content-Type", contentType)
@@ -55,6 +56,7 @@ func (c *Ctx) Stream(contentType string, fn func(w *StreamWriter) error) error {
 	status := c.ResponseStatus()
 	if c.engine == FastHTTP {
 		c.streaming = true
+		c.refs.Store(2)
 		c.fc.SetStatusCode(status)
 		c.fc.SetBodyStreamWriter(func(w *bufio.Writer) {
 			defer c.app.releaseStream(c)
