@@ -488,7 +488,8 @@ func (c *Ctx) AddHeader(name, value string) {
 	c.w.Header().Add(name, value)
 }
 
-// ResponseHeader returns the first value of a response header set so far.
+// ResponseHeader returns the first value of a response header set so far. Zero-copy on
+// the FastHTTP engine: valid until the header changes or the handler returns.
 func (c *Ctx) ResponseHeader(name string) string {
 	if c.engine == FastHTTP {
 		return b2s(c.fc.Response.Header.Peek(name))
