@@ -46,8 +46,8 @@ func (a *App) dispatch(c *Ctx) {
 	}
 }
 
-// redirectTo sends the client to the corrected path loc, keeping the query: 301 for GET
-// and HEAD, 308 (method and body preserved) otherwise.
+// redirectTo sends the client to the corrected path loc, keeping the query: 301 for GET,
+// 308 (method and body preserved) otherwise, as router.RedirectCode says.
 func (c *Ctx) redirectTo(method, loc string) error {
 	if q := c.RawQuery(); q != "" {
 		loc += "?" + q

@@ -32,7 +32,7 @@
 // "*name" or "{name...}" for the rest of the path. GET routes answer HEAD too; a path that
 // matches routes of other methods answers OPTIONS with 204 and Allow, and other methods with
 // 405 and Allow; a path that would match with its trailing slash toggled, or once cleaned,
-// is redirected there (301 for GET and HEAD, 308 otherwise). Groups share a prefix and
+// is redirected there (301 for GET, 308 otherwise). Groups share a prefix and
 // middleware; Mount attaches a sub-App or any http.Handler under a prefix.
 //
 //	api := app.Group("/api", auth)
