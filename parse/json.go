@@ -125,7 +125,7 @@ func Unmarshal(data []byte, v any) error {
 // On error, v may hold part of the input, as with json.Unmarshal for type
 // errors; do not use it.
 func (c JSON) Unmarshal(data []byte, v any) error {
-	if jsonSonicNative && c.fast(len(data), jsonDefaultDecodeThreshold) && !jsonHasNegZero(data) {
+	if jsonSonicNative && c.fast(len(data), jsonDefaultDecodeThreshold) && !jsonHasNegZero(data) && jsonSonicTypeOK(v) {
 		if jsonSonicUnmarshal(data, v, &c) == nil {
 			return nil
 		}
@@ -173,18 +173,13 @@ func (c JSON) Marshal(v any) ([]byte, error) {
 		b, err := json.Marshal(v)
 		return b, jsonWrapError(err)
 	}
-	buf := jsonGetBuffer()
-	out, err := c.AppendJSON((*buf)[:0], v)
-	if err != nil {
-		*buf = out[:0]
-		jsonPutBuffer(buf)
-		return nil, err
+	if b, err := jsonSonicMarshal(v); err == nil {
+		return b, nil
 	}
-	res := make([]byte, len(out))
-	copy(res, out)
-	*buf = out[:0]
-	jsonPutBuffer(buf)
-	return res, nil
+	// encoding/json decides what the error is (and encodes what sonic
+	// cannot).
+	b, err := json.Marshal(v)
+	return b, jsonWrapError(err)
 }
 
 // AppendJSON appends the JSON encoding of v to dst and returns the extended

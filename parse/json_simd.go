@@ -12,10 +12,11 @@ import (
 var jsonSimdSupported = simdjson.SupportedCPU()
 
 // jsonDefaultValidThreshold is the input size from which JSONAuto validates
-// with simdjson-go rather than encoding/json. Below it, building the tape
-// (and, above 8 KiB, simdjson-go's goroutine hand-off between its two
-// stages) costs more than encoding/json's scanner; see README.md.
-const jsonDefaultValidThreshold = 16 << 10
+// with simdjson-go rather than encoding/json. At 100 B encoding/json's
+// scanner is faster than building a tape; from 1 KB on simdjson-go won by
+// 1.7-6× on the twitter and citm buckets and tied on number-heavy canada
+// (README.md).
+const jsonDefaultValidThreshold = 1 << 10
 
 // jsonSimdPool holds *simdjson.ParsedJson values for reuse: simdjson-go is
 // about ten times slower when it must allocate its tape for every call.

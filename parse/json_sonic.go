@@ -2,6 +2,8 @@ package parse
 
 import (
 	"bytes"
+	"encoding/json"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -104,6 +106,49 @@ func jsonHasNegZero(data []byte) bool {
 
 var jsonNegZero = []byte("-0")
 
+// jsonSonicTypeOK reports whether sonic decodes into v's type exactly as
+// encoding/json does. sonic accepts a trailing comma after the elements it
+// skips beyond a Go array's length ("[0,0,]" into [2]int; found by
+// FuzzJSONUnmarshal), so types that contain a Go array anywhere (through
+// struct fields, pointers, slices and maps) are decoded by encoding/json.
+// The answer is cached per type.
+func jsonSonicTypeOK(v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return true // encoding/json reports the error
+	}
+	if ok, found := jsonTypeCache.Load(t); found {
+		return ok.(bool)
+	}
+	ok := !jsonHasArray(t, make(map[reflect.Type]bool))
+	jsonTypeCache.Store(t, ok)
+	return ok
+}
+
+var jsonTypeCache sync.Map // reflect.Type -> bool
+
+func jsonHasArray(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Array:
+		return true
+	case reflect.Pointer, reflect.Slice:
+		return jsonHasArray(t.Elem(), seen)
+	case reflect.Map:
+		return jsonHasArray(t.Key(), seen) || jsonHasArray(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if jsonHasArray(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // jsonSonicEncodeOptions: sonic's EscapeHTML and ValidateString options
 // rewrite the whole buffer after encoding (including the caller's dst prefix)
 // into a newly allocated one, so they are not used; jsonFixOutput does the
@@ -118,6 +163,47 @@ const jsonSonicEncodeOptions = encoder.SortMapKeys | encoder.CompactMarshaler
 // appended bytes as encoding/json would.
 func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	start := len(dst)
+	buf, err := jsonSonicEncode(dst, v)
+	if err != nil {
+		return buf, err
+	}
+	if !sonicutf8.Validate(buf[start:]) {
+		return jsonStdAppend(buf[:start], v)
+	}
+	return jsonFixOutput(buf, start), nil
+}
+
+// jsonSonicMarshal returns v's encoding in a new slice. The raw encoding
+// goes to a pooled buffer and HTML escaping copies it into the result (the
+// copy that returning a new slice needs anyway), as sonic's own Marshal
+// does; the remaining fixes are done in place.
+func jsonSonicMarshal(v any) ([]byte, error) {
+	scratch := jsonGetBuffer()
+	raw, err := jsonSonicEncode((*scratch)[:0], v)
+	if err != nil {
+		*scratch = raw[:0]
+		jsonPutBuffer(scratch)
+		return nil, err
+	}
+	res := encoder.HTMLEscape(make([]byte, 0, len(raw)+len(raw)/8+jsonEscapePadding), raw)
+	*scratch = raw[:0]
+	jsonPutBuffer(scratch)
+	if bytes.Contains(res, jsonShortEscapeCandidate) {
+		res = res[:jsonShortEscapes(res)]
+	}
+	if !sonicutf8.Validate(res) {
+		return json.Marshal(v)
+	}
+	return res, nil
+}
+
+// jsonEscapePadding is the slack sonic's native HTMLEscape wants at the end
+// of its destination before it reallocates (types.BufPaddingSize).
+const jsonEscapePadding = 64
+
+// jsonSonicEncode appends sonic's raw encoding of v (no HTML escaping, no
+// UTF-8 correction) to dst.
+func jsonSonicEncode(dst []byte, v any) ([]byte, error) {
 	// The slice header handed to sonic escapes; a pooled holder keeps
 	// that from costing an allocation per call.
 	h := jsonSliceHolderPool.Get().(*[]byte)
@@ -126,44 +212,75 @@ func jsonSonicAppend(dst []byte, v any) ([]byte, error) {
 	buf := *h
 	*h = nil
 	jsonSliceHolderPool.Put(h)
-	if err != nil {
-		return buf, err
-	}
-	return jsonFixOutput(buf, start), nil
+	return buf, err
 }
 
 var jsonSliceHolderPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// jsonFixOutput makes buf[start:] (JSON text written by sonic without
-// escaping) byte for byte what encoding/json writes: '<', '>' and '&' become
-// \u003c, \u003e, \u0026; U+2028 and U+2029 become \u2028 and \u2029; each
-// byte of invalid UTF-8 becomes \ufffd. All of these can only occur inside
-// strings. The checks are vectorised searches and the rewrites are sonic's
-// native HTMLEscape and UTF-8 correction (what sonic's own EscapeHTML and
-// ValidateString options run, but on the appended bytes only and into the
-// caller's buffer instead of a new one).
+// jsonFixOutput makes buf[start:] (valid UTF-8 JSON text written by sonic
+// without escaping) byte for byte what encoding/json writes: '<', '>' and
+// '&' become \u003c, \u003e, \u0026, U+2028 and U+2029 become \u2028 and
+// \u2029 (all only possible inside strings), and \u0008, \u000c become \b,
+// \f. The checks are vectorised searches; the rewrite is sonic's native
+// HTMLEscape (what its EscapeHTML option runs, but on the appended bytes
+// only and into the caller's buffer instead of a new one).
+//
+// Output with invalid UTF-8 is re-encoded by encoding/json instead: it
+// replaces invalid UTF-8 in Go strings with U+FFFD but copies json.Marshaler
+// and RawMessage output unchanged, which a pass over the whole output (what
+// sonic's ValidateString does) cannot tell apart (found by FuzzJSONMarshal).
 func jsonFixOutput(buf []byte, start int) []byte {
 	out := buf[start:]
 	html := bytes.IndexByte(out, '<') >= 0 || bytes.IndexByte(out, '>') >= 0 ||
 		bytes.IndexByte(out, '&') >= 0 || bytes.Contains(out, jsonLineSep) || bytes.Contains(out, jsonParaSep)
-	bad := !sonicutf8.Validate(out)
-	if !html && !bad {
+	if bytes.Contains(out, jsonShortEscapeCandidate) {
+		buf = buf[:start+jsonShortEscapes(out)]
+	}
+	if !html {
 		return buf
 	}
 	scratch := jsonGetBuffer()
-	if html {
-		tmp := append((*scratch)[:0], buf[start:]...)
-		buf = encoder.HTMLEscape(buf[:start], tmp)
-		*scratch = tmp[:0]
-	}
-	if bad {
-		tmp := append((*scratch)[:0], buf[start:]...)
-		buf = sonicutf8.CorrectWith(buf[:start], tmp, `\ufffd`)
-		*scratch = tmp[:0]
-	}
+	tmp := append((*scratch)[:0], buf[start:]...)
+	buf = encoder.HTMLEscape(buf[:start], tmp)
+	*scratch = tmp[:0]
 	jsonPutBuffer(scratch)
 	return buf
 }
+
+// jsonShortEscapes rewrites sonic's \u0008 and \u000c escapes as \b and \f,
+// which is what encoding/json writes since Go 1.22 (found by
+// FuzzJSONMarshal), in place, and returns the new length. An escape counts
+// only if the backslash before "u000" is not itself escaped.
+func jsonShortEscapes(b []byte) int {
+	w, r := 0, 0
+	for {
+		i := bytes.Index(b[r:], jsonShortEscapeCandidate)
+		if i < 0 {
+			break
+		}
+		i += r
+		n := 0 // backslashes before the one starting the candidate
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 && i+5 < len(b) && (b[i+5] == '8' || b[i+5] == 'c') {
+			w += copy(b[w:], b[r:i])
+			b[w], b[w+1] = '\\', 'b'
+			if b[i+5] == 'c' {
+				b[w+1] = 'f'
+			}
+			w += 2
+			r = i + 6
+			continue
+		}
+		w += copy(b[w:], b[r:i+5])
+		r = i + 5
+	}
+	w += copy(b[w:], b[r:])
+	return w
+}
+
+var jsonShortEscapeCandidate = []byte(`\u000`)
 
 var (
 	jsonLineSep = []byte("\u2028")

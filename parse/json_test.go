@@ -96,7 +96,7 @@ var jsonEdgeInputs = []string{
 	`{"a":1,"a":2}`, `{"name":"a","NAME":"b"}`, `{"NAME":"b","name":"a"}`, `{"Name":"x"}`, `{"nAmE":"y"}`,
 	`{"name":"x"} `, `{"name":"x"}x`, `1 2`, `[1,]`, `{"a":1,}`, `01`, `-`, `1.`, `.1`, `tru`, ``, ` `, "\xef\xbb\xbf{}",
 	`{"raw":{"a" : [1, 2]}}`, `{"raw":nul}`, `{"num":1.5e3}`, `{"num":"1"}`, `{"str":"12"}`, `{"str":12}`, `{"str":"x"}`,
-	`{"arr":[1,2,3]}`, `{"arr":[1]}`, `{"nested":{"nested":{"id":3}}}`, `{"bytes":"aGVsbG8="}`, `{"bytes":"!!"}`,
+	`{"arr":[1,2,3]}`, `{"arr":[1]}`, `{"arr":[0,0,]}`, `{"arr":[0,0,1 2]}`, `{"nested":{"nested":{"id":3}}}`, `{"bytes":"aGVsbG8="}`, `{"bytes":"!!"}`,
 	`{"mi":{"1":"a","x":"b"}}`, `{"m":{"a":1.0}}`, `{"s":[1]}`, `{"s":null}`, `{"p":null}`, `{"p":5}`, `{"-":"x"}`,
 	`{"deep":{"k":[1,"a",null,{"z":[]}]}}`, `{"embed":{"X":1,"y":2}}`, `{"unknown":[1,{"a":"\x01"}]}`, `{"unknown":[1,{"a":tru}]}`,
 	`{"a":"2014-08-31"}`, `{"a":"x: -0"}`, `[1, -0 ]`, `{"id":-0}`, `{"k\u212a":1}`, `{"nam\u0065":"esc"}`,
@@ -217,7 +217,7 @@ func TestJSONMarshal(t *testing.T) {
 		E     map[string]string `json:"e"`
 	}
 	values := []any{
-		nil, true, 0, -0.0, 1e21, 1e-7, 123456789.0, math.MaxInt64, "a<b>&c", "line\u2028sep\u2029", "bad\xffutf8\xe2\x80", "é😀\x00\x1f\"\\/",
+		nil, true, 0, -0.0, 1e21, 1e-7, 123456789.0, math.MaxInt64, "a<b>&c", "line\u2028sep\u2029", "bad\xffutf8\xe2\x80", "é😀\x00\x1f\"\\/", "\b\f\x08x\\\x0c", `\u0008\\u000c`,
 		[]any{1, "x", nil}, map[string]any{"z": 1, "a": []int{}, "m": map[string]int{"b": 2, "a": 1}},
 		&Inner{HTML: "<script>&amp;</script>", M: map[string]int{"b": 2, "a": 1, "c": 3}, MI: map[int]bool{10: true, 2: false, -1: true},
 			F: []float64{0.1, 1e20, 1e21, 1e-6, 1e-7, -0.0, 3.0}, Raw: json.RawMessage(` { "a" : 1 } `), Bytes: []byte("hi"), Str: 42,

@@ -132,3 +132,47 @@ func BenchmarkAppendProxy(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProxyTLVs walks the seven TLVs of the richest sample three ways.
+func BenchmarkProxyTLVs(b *testing.B) {
+	in := proxyBenchInputs(b)[6].in
+	h, _, err := ParseProxy(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Iter", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(h.TLVs)))
+		for b.Loop() {
+			n := 0
+			for it := h.TLVs.Iter(); it.Next(); {
+				n += len(it.TLV().Value)
+			}
+			if n == 0 {
+				b.Fatal("no TLVs")
+			}
+		}
+	})
+	b.Run("All", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(h.TLVs)))
+		for b.Loop() {
+			n := 0
+			for tlv := range h.TLVs.All() {
+				n += len(tlv.Value)
+			}
+			if n == 0 {
+				b.Fatal("no TLVs")
+			}
+		}
+	})
+	b.Run("Find-last", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(h.TLVs)))
+		for b.Loop() {
+			if _, ok := h.TLVs.Find(ProxyTLVCRC32C); !ok {
+				b.Fatal("no CRC32C")
+			}
+		}
+	})
+}

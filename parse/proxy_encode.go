@@ -60,17 +60,24 @@ func AppendProxyV2(dst []byte, h *ProxyHeader, tlvs ...ProxyTLV) ([]byte, error)
 		return fail("unknown transport " + h.Transport.String())
 	}
 	length := alen + len(h.TLVs)
-	crcs := 0
-	for it := h.TLVs.Iter(); it.Next(); {
-		if it.cur.Type == ProxyTLVCRC32C {
-			crcs++
-			if len(it.cur.Value) != 4 {
+	// One walk over the raw TLVs: validate, count and locate CRC32C.
+	crcs, crcRaw := 0, -1
+	for off := 0; off < len(h.TLVs); {
+		if len(h.TLVs)-off < 3 {
+			return fail("malformed TLVs")
+		}
+		vlen := int(binary.BigEndian.Uint16(h.TLVs[off+1:]))
+		if len(h.TLVs)-off-3 < vlen {
+			return fail("malformed TLVs")
+		}
+		if ProxyTLVType(h.TLVs[off]) == ProxyTLVCRC32C {
+			if vlen != 4 {
 				return fail("CRC32C TLV value must be 4 bytes")
 			}
+			crcs++
+			crcRaw = off + 3
 		}
-	}
-	if proxyTLVsLen(h.TLVs) != len(h.TLVs) {
-		return fail("malformed TLVs")
+		off += 3 + vlen
 	}
 	for _, t := range tlvs {
 		n := len(t.Value)
@@ -133,14 +140,10 @@ func AppendProxyV2(dst []byte, h *ProxyHeader, tlvs ...ProxyTLV) ([]byte, error)
 		dst = append(dst, pad[:108-len(h.DestUnix)]...)
 	}
 	crcAt := -1
-	tlvStart := len(dst)
-	dst = append(dst, h.TLVs...)
-	for it := h.TLVs.Iter(); it.Next(); {
-		if it.cur.Type == ProxyTLVCRC32C {
-			// Offset of the value inside the copy: same as in h.TLVs.
-			crcAt = tlvStart + (len(h.TLVs) - len(it.rest) - 4)
-		}
+	if crcRaw >= 0 {
+		crcAt = len(dst) + crcRaw
 	}
+	dst = append(dst, h.TLVs...)
 	for _, t := range tlvs {
 		if t.Type == ProxyTLVCRC32C {
 			dst = append(dst, byte(t.Type), 0, 4)
@@ -158,17 +161,4 @@ func AppendProxyV2(dst []byte, h *ProxyHeader, tlvs ...ProxyTLV) ([]byte, error)
 		binary.BigEndian.PutUint32(dst[crcAt:], sum)
 	}
 	return dst, nil
-}
-
-// proxyTLVsLen returns how many leading bytes of t form complete TLVs.
-func proxyTLVsLen(t ProxyTLVs) int {
-	n := 0
-	for n+3 <= len(t) {
-		v := int(binary.BigEndian.Uint16(t[n+1:]))
-		if len(t)-n-3 < v {
-			break
-		}
-		n += 3 + v
-	}
-	return n
 }

@@ -61,6 +61,32 @@ func proxyCheck(t *testing.T, in []byte) {
 		return
 	}
 
+	// The TLV walkers agree and cover the validated area exactly.
+	var joined []byte
+	var viaAll []ProxyTLV
+	for tlv := range h.TLVs.All() {
+		viaAll = append(viaAll, tlv)
+	}
+	k := 0
+	for it := h.TLVs.Iter(); it.Next(); k++ {
+		tlv := it.TLV()
+		joined = append(joined, byte(tlv.Type), byte(len(tlv.Value)>>8), byte(len(tlv.Value)))
+		joined = append(joined, tlv.Value...)
+		if k >= len(viaAll) || viaAll[k].Type != tlv.Type || !bytes.Equal(viaAll[k].Value, tlv.Value) {
+			t.Fatalf("All and Iter disagree at TLV %d of %x", k, h.TLVs)
+		}
+		first := 0
+		for viaAll[first].Type != tlv.Type {
+			first++
+		}
+		if v, ok := h.TLVs.Find(tlv.Type); !ok || !bytes.Equal(v, viaAll[first].Value) {
+			t.Fatalf("Find(%v) = %x, %v; want the first such TLV, %x", tlv.Type, v, ok, viaAll[first].Value)
+		}
+	}
+	if k != len(viaAll) || !bytes.Equal(joined, h.TLVs) {
+		t.Fatalf("TLV walk of %x rebuilt %x (%d vs %d vectors)", h.TLVs, joined, k, len(viaAll))
+	}
+
 	var enc []byte
 	var eerr error
 	if h.Version == 1 {

@@ -75,25 +75,32 @@ type ProxyTLVs []byte
 //	for it := h.TLVs.Iter(); it.Next(); {
 //		tlv := it.TLV()
 //	}
-func (t ProxyTLVs) Iter() ProxyTLVIter { return ProxyTLVIter{rest: t} }
+func (t ProxyTLVs) Iter() ProxyTLVIter { return ProxyTLVIter{b: t} }
 
 // All yields the TLVs in order, for use with range.
 func (t ProxyTLVs) All() iter.Seq[ProxyTLV] {
 	return func(yield func(ProxyTLV) bool) {
-		for it := t.Iter(); it.Next(); {
-			if !yield(it.cur) {
+		for off := 0; len(t)-off >= 3; {
+			end := off + 3 + (int(t[off+1])<<8 | int(t[off+2]))
+			if end > len(t) || !yield(ProxyTLV{Type: ProxyTLVType(t[off]), Value: t[off+3 : end : end]}) {
 				return
 			}
+			off = end
 		}
 	}
 }
 
 // Find returns the value of the first TLV of type typ.
 func (t ProxyTLVs) Find(typ ProxyTLVType) (value []byte, ok bool) {
-	for it := t.Iter(); it.Next(); {
-		if it.cur.Type == typ {
-			return it.cur.Value, true
+	for off := 0; len(t)-off >= 3; {
+		end := off + 3 + (int(t[off+1])<<8 | int(t[off+2]))
+		if end > len(t) {
+			break
 		}
+		if ProxyTLVType(t[off]) == typ {
+			return t[off+3 : end : end], true
+		}
+		off = end
 	}
 	return nil, false
 }
@@ -101,28 +108,37 @@ func (t ProxyTLVs) Find(typ ProxyTLVType) (value []byte, ok bool) {
 // ProxyTLVIter walks a ProxyTLVs. It stops at the end or at the first
 // malformed vector (ParseProxy has already rejected headers with any).
 type ProxyTLVIter struct {
-	rest []byte
-	cur  ProxyTLV
+	// b holds the current vector and the ones after it; n is the length of
+	// the current vector. 32 bytes in all: small enough for the compiler
+	// to keep in registers across an inlined loop (a larger iterator ran
+	// at ~25 ns per TLV instead of ~5 in BenchmarkProxyTLVs/Iter).
+	b []byte
+	n int
 }
 
 // Next advances to the next TLV and reports whether there is one.
 func (it *ProxyTLVIter) Next() bool {
-	if len(it.rest) < 3 {
-		it.rest = nil
+	r := it.b[it.n:]
+	if len(r) < 3 {
+		it.b, it.n = nil, 0
 		return false
 	}
-	n := int(binary.BigEndian.Uint16(it.rest[1:3]))
-	if len(it.rest)-3 < n {
-		it.rest = nil
+	n := 3 + (int(r[1])<<8 | int(r[2]))
+	if n > len(r) {
+		it.b, it.n = nil, 0
 		return false
 	}
-	it.cur = ProxyTLV{Type: ProxyTLVType(it.rest[0]), Value: it.rest[3 : 3+n : 3+n]}
-	it.rest = it.rest[3+n:]
+	it.b, it.n = r, n
 	return true
 }
 
 // TLV returns the current TLV.
-func (it *ProxyTLVIter) TLV() ProxyTLV { return it.cur }
+func (it *ProxyTLVIter) TLV() ProxyTLV {
+	if it.n < 3 {
+		return ProxyTLV{}
+	}
+	return ProxyTLV{Type: ProxyTLVType(it.b[0]), Value: it.b[3:it.n:it.n]}
+}
 
 // Client flags of a ProxySSL.
 const (

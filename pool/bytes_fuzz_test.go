@@ -8,7 +8,7 @@ import (
 // FuzzBytes drives a Bytes pool with a sequence of Gets and Puts decoded
 // from the input and checks, after every step, that each Get has the asked
 // length and its class's capacity, and that no two outstanding slices share
-// memory (every 512th byte and the last of each hold its owner's stamp).
+// memory (every 4096th byte and the last of each hold its owner's stamp).
 func FuzzBytes(f *testing.F) {
 	f.Add(uint16(0), uint16(0), []byte{0, 0, 10, 0, 8, 0, 1, 0, 0})
 	f.Add(uint16(100), uint16(5000), []byte{0, 1, 0, 0, 0x20, 0, 1, 0, 0, 0, 0x10, 0, 1, 1, 0})
@@ -36,7 +36,7 @@ func FuzzBytes(f *testing.F) {
 				}
 				stamp++
 				b = b[:cap(b)]
-				for i := 0; i < len(b); i += 512 {
+				for i := 0; i < len(b); i += 4096 {
 					b[i] = stamp
 				}
 				if len(b) > 0 {
@@ -52,7 +52,7 @@ func FuzzBytes(f *testing.F) {
 				out = append(out[:i], out[i+1:]...)
 			}
 			for _, h := range out {
-				for j := 0; j < len(h.b); j += 512 {
+				for j := 0; j < len(h.b); j += 4096 {
 					if h.b[j] != h.stamp || h.b[len(h.b)-1] != h.stamp {
 						t.Fatalf("slice %d: byte %d is %d: memory shared with another outstanding slice", h.stamp, j, h.b[j])
 					}

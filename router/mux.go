@@ -84,8 +84,12 @@ func RequestPath(r *http.Request) string {
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := RequestPath(r)
 	var ps Params
+	if c, rt, _ := m.Router.find(r.Method, path, &ps); rt >= 0 {
+		c.handlers[rt](w, r, ps)
+		return
+	}
 	res := m.Router.Lookup(r.Method, path, &ps)
-	if res.OK {
+	if res.OK { // HEAD answered by a GET route
 		res.Handler(w, r, ps)
 		return
 	}
@@ -132,6 +136,11 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Mux) redirect(w http.ResponseWriter, r *http.Request, path string) {
+	// "//host/x" or "/\\host/x" in Location would send the client to
+	// another host.
+	if len(path) > 1 && (path[1] == '/' || path[1] == '\\') {
+		path = "/" + strings.TrimLeft(path, "/\\")
+	}
 	if q := r.URL.RawQuery; q != "" {
 		path += "?" + q
 	}

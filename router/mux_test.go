@@ -62,6 +62,10 @@ func TestMux(t *testing.T) {
 		{name: "clean post", method: "POST", target: "//users", code: 308, location: "/users"},
 		{name: "clean off", mux: func(m *router.Mux) { m.NoCleanPathRedirect = true }, method: "GET", target: "//users/7", code: 404},
 		{name: "case", mux: func(m *router.Mux) { m.CaseInsensitiveRedirect = true }, method: "GET", target: "/intro", code: 301, location: "/Intro"},
+		{name: "no open redirect", mux: func(m *router.Mux) {
+			m.HandleFunc("GET", "//evil.example", func(http.ResponseWriter, *http.Request, router.Params) {})
+			m.NoCleanPathRedirect = true
+		}, method: "GET", target: "//evil.example/", code: 301, location: "/evil.example"},
 		{name: "case off", method: "GET", target: "/intro", code: 404},
 		{name: "not found handler", mux: func(m *router.Mux) {
 			m.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) })

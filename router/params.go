@@ -23,9 +23,16 @@ const MaxParams = 16
 // The zero Params is empty and ready to use.
 type Params struct {
 	route *Route
+	path  string
 	n     int
-	vals  [MaxParams]string
+	// spans holds each value as [start, end) offsets into path rather than
+	// as a string: half the size, so a Params is cheaper to zero and to
+	// pass by value (Mux hands it to handlers by value).
+	spans [MaxParams]span
 }
+
+// span is a parameter value's offsets in the path.
+type span struct{ start, end uint32 }
 
 // Len reports the number of parameters of the matched route.
 func (ps *Params) Len() int { return ps.n }
@@ -36,7 +43,10 @@ func (ps *Params) Name(i int) string { return ps.route.Params[:ps.n][i] }
 
 // Value returns the raw value of the i-th parameter, in pattern order. It
 // panics if i is out of range, like a slice index.
-func (ps *Params) Value(i int) string { return ps.vals[:ps.n][i] }
+func (ps *Params) Value(i int) string {
+	sp := ps.spans[:ps.n][i]
+	return ps.path[sp.start:sp.end]
+}
 
 // Get returns the raw value of the parameter called name, or "" if the
 // matched route has no such parameter. A catch-all parameter written as "*"
@@ -55,7 +65,8 @@ func (ps *Params) Lookup(name string) (string, bool) {
 	names := ps.route.Params
 	for i := 0; i < ps.n && i < len(names); i++ {
 		if names[i] == name {
-			return ps.vals[i], true
+			sp := ps.spans[i]
+			return ps.path[sp.start:sp.end], true
 		}
 	}
 	return "", false
@@ -104,11 +115,9 @@ func (ps *Params) Pattern() string {
 // Reset empties ps. Lookup resets it too, so calling Reset is needed only
 // to drop references to a path before ps is pooled.
 func (ps *Params) Reset() {
-	for i := range ps.n {
-		ps.vals[i] = ""
-	}
 	ps.n = 0
 	ps.route = nil
+	ps.path = ""
 }
 
 // ParamError reports a parameter value that could not be percent-decoded.

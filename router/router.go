@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -330,27 +331,41 @@ func (c *compiled[H]) methodIndex(method string) int {
 // usual answer is: 405 with an Allow header, a trailing-slash redirect, or
 // 404.
 func (r *Router[H]) Lookup(method, path string, ps *Params) Result[H] {
+	c, rt, mi := r.find(method, path, ps)
+	if rt >= 0 {
+		return Result[H]{Handler: c.handlers[rt], Pattern: c.routes[rt].Pattern, OK: true}
+	}
+	return r.miss(c, mi, method, path, ps)
+}
+
+// find is the hit path of Lookup: it returns the snapshot, the index of the
+// matched route or -1, and the method index. Mux calls it directly, which
+// spares it copying a Result on every request.
+func (r *Router[H]) find(method, path string, ps *Params) (*compiled[H], int, int) {
 	c := r.state.Load()
 	if c == nil {
 		c = r.load()
 	}
 	ps.n = 0
 	ps.route = nil
+	ps.path = path
 	mi := stdIndex(method)
 	if mi < 0 {
 		mi = c.methodIndex(method)
 	}
+	if uint64(len(path)) > math.MaxUint32 {
+		return c, -1, -1 // offsets in Params are 32-bit; no such request line exists
+	}
 	if uint(mi) < uint(len(c.trees)) {
 		if t := &c.trees[mi]; len(t.nodes) > 0 {
-			if rt, np := t.find(0, path, 0, &ps.vals, 0); rt != 0 {
-				rt--
+			if rt, np := t.lookup(path, &ps.spans); rt != 0 {
 				ps.n = np
-				ps.route = &c.routes[rt]
-				return Result[H]{Handler: c.handlers[rt], Pattern: c.routes[rt].Pattern, OK: true}
+				ps.route = &c.routes[rt-1]
+				return c, int(rt - 1), mi
 			}
 		}
 	}
-	return r.miss(c, mi, method, path, ps)
+	return c, -1, mi
 }
 
 // miss is the slow part of Lookup: HEAD fallback, trailing slash, 405.
@@ -358,7 +373,7 @@ func (r *Router[H]) miss(c *compiled[H], mi int, method, path string, ps *Params
 	var res Result[H]
 	if mi == mHEAD && mGET < len(c.trees) {
 		if t := &c.trees[mGET]; len(t.nodes) > 0 {
-			if rt, np := t.find(0, path, 0, &ps.vals, 0); rt != 0 {
+			if rt, np := t.lookup(path, &ps.spans); rt != 0 {
 				rt--
 				ps.n = np
 				ps.route = &c.routes[rt]

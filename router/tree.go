@@ -95,14 +95,22 @@ func (n *bnode) insertStatic(s string) *bnode {
 }
 
 // cnode is a node of the compiled tree. Index 0 is the root, which is never
-// anyone's child, so 0 also means "none" in param, catch and route.
+// anyone's child, so 0 also means "none" in child and param.
+//
+// Parameter and catch-all nodes are folded into their parent: a catch-all
+// only ever ends a route, and a parameter is followed either by the end of
+// the path or by a '/', so it has at most one child, a static node whose
+// prefix begins with '/'. The parent keeps the routes ending there and the
+// index of that child, which saves a loop turn per parameter.
 type cnode struct {
-	prefix  string // static bytes to match on entering the node
-	indices string // first byte of each static child
-	child   int32  // index of the first static child; the others follow
-	param   int32  // index of the parameter child, or 0
-	catch   int32  // index of the catch-all child, or 0
-	route   int32  // route index + 1, or 0
+	prefix   string // static bytes to match on entering the node
+	indices  string // first byte of each static child
+	child    int32  // index of the first static child; the others follow
+	param    int32  // index of the node after a parameter's '/', or 0
+	paramEnd int32  // route index + 1 of a route ending in a parameter here, or 0
+	catch    int32  // route index + 1 of a catch-all here, or 0
+	route    int32  // route index + 1 of a route ending here, or 0
+	wild     bool   // a parameter or catch-all may follow
 }
 
 // ctree is the compiled tree of one method.
@@ -117,6 +125,11 @@ type ctree struct {
 func compile(root *bnode) ctree {
 	if root == nil {
 		return ctree{}
+	}
+	// The root has no prefix; when all it holds is one static child (as
+	// when every pattern begins with '/'), start at that child.
+	if len(root.static) == 1 && root.param == nil && root.catch == nil && root.route == 0 && root.prefix == "" {
+		root = root.static[0]
 	}
 	queue := []*bnode{root}
 	nodes := []cnode{{prefix: root.prefix, route: root.route}}
@@ -134,32 +147,52 @@ func compile(root *bnode) ctree {
 			queue = append(queue, k)
 		}
 		nodes[qi].indices = string(idx)
-		if b.param != nil {
-			nodes[qi].param = int32(len(nodes))
-			nodes = append(nodes, cnode{route: b.param.route})
-			queue = append(queue, b.param)
+		if p := b.param; p != nil {
+			// p.static has one node at most (its first byte is '/'), and
+			// p has no wildcard children: a segment follows a parameter.
+			nodes[qi].paramEnd = p.route
+			if len(p.static) > 0 {
+				s := p.static[0]
+				nodes[qi].param = int32(len(nodes))
+				nodes = append(nodes, cnode{prefix: s.prefix, route: s.route})
+				queue = append(queue, s)
+			}
 		}
 		if b.catch != nil {
-			nodes[qi].catch = int32(len(nodes))
-			nodes = append(nodes, cnode{route: b.catch.route})
-			queue = append(queue, b.catch)
+			nodes[qi].catch = b.catch.route
 		}
+		nodes[qi].wild = b.param != nil || b.catch != nil
 	}
 	return ctree{nodes: nodes}
 }
 
 // find is the hot path: it walks the tree from node ni at path[pos:] and
 // returns the route (index + 1, 0 when nothing matches) and the number of
-// parameter values now in vals.
-func (t *ctree) find(ni int32, path string, pos int, vals *[MaxParams]string, np int) (int32, int) {
+// parameter values now in vals. The first byte of node ni's prefix is known
+// to equal path[pos] (the caller chose the node by it), so only the rest is
+// compared; a one-byte prefix costs no comparison at all.
+func (t *ctree) find(ni int32, path string, pos int, vals *[MaxParams]span, np int) (int32, int) {
 	nodes := t.nodes
 walk:
 	for {
 		n := &nodes[ni]
-		if p := n.prefix; p != "" {
-			if len(path)-pos < len(p) || path[pos:pos+len(p)] != p {
+		if p := n.prefix; len(p) > 1 {
+			end := pos + len(p)
+			if end > len(path) {
 				return 0, 0
 			}
+			// Short prefixes compare faster in line than through memequal.
+			if len(p) <= 8 {
+				for i := 1; i < len(p); i++ {
+					if path[pos+i] != p[i] {
+						return 0, 0
+					}
+				}
+			} else if path[pos+1:end] != p[1:] {
+				return 0, 0
+			}
+			pos = end
+		} else {
 			pos += len(p)
 		}
 		if pos == len(path) {
@@ -167,8 +200,8 @@ walk:
 				return n.route, np
 			}
 			if n.catch != 0 && np < MaxParams {
-				vals[np] = ""
-				return nodes[n.catch].route, np + 1
+				vals[np] = span{uint32(pos), uint32(pos)}
+				return n.catch, np + 1
 			}
 			return 0, 0
 		}
@@ -177,7 +210,7 @@ walk:
 		for i := 0; i < len(idx); i++ {
 			if idx[i] == c {
 				child := n.child + int32(i)
-				if n.param == 0 && n.catch == 0 {
+				if !n.wild {
 					ni = child
 					continue walk
 				}
@@ -189,28 +222,49 @@ walk:
 				break
 			}
 		}
-		if n.param != 0 && np < MaxParams {
+		if !n.wild || np >= MaxParams {
+			return 0, 0
+		}
+		if n.param|n.paramEnd != 0 {
 			end := pos
 			for end < len(path) && path[end] != '/' {
 				end++
 			}
 			if end > pos {
-				vals[np] = path[pos:end]
-				if n.catch == 0 {
-					ni, pos, np = n.param, end, np+1
-					continue
-				}
-				if r, k := t.find(n.param, path, end, vals, np+1); r != 0 {
-					return r, k
+				vals[np] = span{uint32(pos), uint32(end)}
+				if end == len(path) {
+					if n.paramEnd != 0 {
+						return n.paramEnd, np + 1
+					}
+				} else if n.param != 0 {
+					if n.catch == 0 {
+						ni, pos, np = n.param, end, np+1
+						continue
+					}
+					if r, k := t.find(n.param, path, end, vals, np+1); r != 0 {
+						return r, k
+					}
 				}
 			}
 		}
-		if n.catch != 0 && np < MaxParams {
-			vals[np] = path[pos:]
-			return nodes[n.catch].route, np + 1
+		if n.catch != 0 {
+			vals[np] = span{uint32(pos), uint32(len(path))}
+			return n.catch, np + 1
 		}
 		return 0, 0
 	}
+}
+
+// lookup runs find from the root, which, unlike every other node, was not
+// chosen by its first byte.
+func (t *ctree) lookup(path string, vals *[MaxParams]span) (int32, int) {
+	if len(t.nodes) == 0 {
+		return 0, 0
+	}
+	if p := t.nodes[0].prefix; p != "" && (path == "" || path[0] != p[0]) {
+		return 0, 0
+	}
+	return t.find(0, path, 0, vals, 0)
 }
 
 // match reports whether some route matches path, or path+"/" when slash is
@@ -254,13 +308,19 @@ func (t *ctree) match(ni int32, path string, pos int, slash bool) bool {
 				break
 			}
 		}
-		if n.param != 0 {
+		if n.param|n.paramEnd != 0 {
 			end := pos
 			for end < size && at(end) != '/' {
 				end++
 			}
-			if end > pos && t.match(n.param, path, end, slash) {
-				return true
+			if end > pos {
+				if end == size {
+					if n.paramEnd != 0 {
+						return true
+					}
+				} else if n.param != 0 && t.match(n.param, path, end, slash) {
+					return true
+				}
 			}
 		}
 		return n.catch != 0
@@ -296,14 +356,21 @@ func (t *ctree) findFold(ni int32, path string, pos int, buf []byte) ([]byte, bo
 			}
 		}
 	}
-	if n.param != 0 {
+	if n.param|n.paramEnd != 0 {
 		end := pos
 		for end < len(path) && path[end] != '/' {
 			end++
 		}
 		if end > pos {
-			if b, ok := t.findFold(n.param, path, end, append(buf, path[pos:end]...)); ok {
-				return b, true
+			b := append(buf, path[pos:end]...)
+			if end == len(path) {
+				if n.paramEnd != 0 {
+					return b, true
+				}
+			} else if n.param != 0 {
+				if b, ok := t.findFold(n.param, path, end, b); ok {
+					return b, true
+				}
 			}
 		}
 	}
