@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/tako-go/tako/parse"
@@ -341,7 +342,12 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 		}
 		return
 	}
-	sl := reflect.MakeSlice(f.typ, n, n)
+	// Grow on the field itself allocates the backing array only (MakeSlice
+	// would allocate a slice header too).
+	sl := reflect.NewAt(f.typ, ptr).Elem()
+	sl.SetLen(0)
+	sl.Grow(n)
+	sl.SetLen(n)
 	data := sl.UnsafePointer()
 	size := f.sc.typ.Size()
 	k := 0
@@ -371,7 +377,6 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 			s = rest
 		}
 	}
-	reflect.NewAt(f.typ, ptr).Elem().Set(sl)
 }
 
 func countParts(s string, split bool) int {
@@ -397,73 +402,61 @@ func indexComma(s string) int {
 }
 
 // mapField fills a map[string]T (or map[string][]T) field tagged "*" with
-// every key at the field's location.
+// every key at the field's location. Its state lives in a mapFill, not in
+// the binder, so the callback handed to Source.Visit does not move the
+// binder to the heap.
 func (b *binder) mapField(f *field, ptr unsafe.Pointer) {
-	if f.in == InForm {
-		b.formMap(f, ptr)
-		return
-	}
-	var m reflect.Value
-	multi := f.typ.Elem().Kind() == reflect.Slice && f.typ.Elem() != bytesType
-	b.src.Visit(f.in, func(key, value string) bool {
-		return b.mapPut(f, &m, multi, key, value)
-	})
-	if m.IsValid() {
-		reflect.NewAt(f.typ, ptr).Elem().Set(m)
-	} else {
-		b.absent(f, ptr)
-	}
-}
-
-func (b *binder) formMap(f *field, ptr unsafe.Pointer) {
-	var m reflect.Value
-	multi := f.typ.Elem().Kind() == reflect.Slice && f.typ.Elem() != bytesType
-	switch b.formKind {
-	case 1:
-		VisitQuery(b.formRaw, func(key, value string) bool {
-			return b.mapPut(f, &m, multi, key, value)
-		})
-	case 2:
+	mf := &mapFill{f: f, cp: b.cp, multi: f.typ.Elem().Kind() == reflect.Slice && f.typ.Elem() != bytesType}
+	switch {
+	case f.in != InForm:
+		b.src.Visit(f.in, mf.put)
+	case b.formKind == 1:
+		VisitQuery(b.formRaw, mf.put)
+	case b.formKind == 2:
 		for k, vs := range b.mform.Value {
 			for _, v := range vs {
-				if !b.mapPut(f, &m, multi, k, v) {
-					break
-				}
+				mf.put(k, v)
 			}
 		}
 	}
-	if m.IsValid() {
-		reflect.NewAt(f.typ, ptr).Elem().Set(m)
+	b.errs = append(b.errs, mf.errs...)
+	if mf.m.IsValid() {
+		reflect.NewAt(f.typ, ptr).Elem().Set(mf.m)
 	} else {
 		b.absent(f, ptr)
 	}
 }
 
-func (b *binder) mapPut(f *field, m *reflect.Value, multi bool, key, value string) bool {
-	if !m.IsValid() {
-		*m = reflect.MakeMap(f.typ)
+type mapFill struct {
+	f     *field
+	m     reflect.Value
+	cp    bool
+	multi bool
+	errs  []FieldError
+}
+
+func (mf *mapFill) put(key, value string) bool {
+	f := mf.f
+	if !mf.m.IsValid() {
+		mf.m = reflect.MakeMap(f.typ)
+	}
+	if mf.cp {
+		key = strings.Clone(key)
 	}
 	ev := reflect.New(f.sc.typ)
-	if err := f.sc.set(ev.UnsafePointer(), value, b.cp); err != nil {
-		fe := FieldError{Field: key, In: f.in, Rule: RuleType, Message: convMessage(&f.sc, value, err), Err: err}
-		if b.cp {
-			fe.Field = string([]byte(key))
-		}
-		b.errs = append(b.errs, fe)
+	if err := f.sc.set(ev.UnsafePointer(), value, mf.cp); err != nil {
+		mf.errs = append(mf.errs, FieldError{Field: key, In: f.in, Rule: RuleType, Message: convMessage(&f.sc, value, err), Err: err})
 		return true
 	}
-	if b.cp {
-		key = string([]byte(key))
-	}
 	kv := reflect.ValueOf(key).Convert(f.typ.Key())
-	if multi {
-		old := m.MapIndex(kv)
+	if mf.multi {
+		old := mf.m.MapIndex(kv)
 		if !old.IsValid() {
 			old = reflect.MakeSlice(f.typ.Elem(), 0, 1)
 		}
-		m.SetMapIndex(kv, reflect.Append(old, ev.Elem()))
-	} else if !m.MapIndex(kv).IsValid() {
-		m.SetMapIndex(kv, ev.Elem()) // the first value of a key wins
+		mf.m.SetMapIndex(kv, reflect.Append(old, ev.Elem()))
+	} else if !mf.m.MapIndex(kv).IsValid() {
+		mf.m.SetMapIndex(kv, ev.Elem()) // the first value of a key wins
 	}
 	return true
 }

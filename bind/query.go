@@ -148,7 +148,6 @@ func unhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-
 // QueryString is a [Source] over a raw query string ("page=2&tag=a"): only
 // [InQuery] has values. Use it to bind query parameters anywhere, without
 // url.Values.
