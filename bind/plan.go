@@ -112,7 +112,7 @@ func compile(t reflect.Type) (*plan, error) {
 		return nil, fmt.Errorf("bind: target must be a pointer to a struct, not %s", reflect.PointerTo(t))
 	}
 	p := &plan{typ: t}
-	if err := p.walk(t, 0, "", "", 0); err != nil {
+	if err := p.walk(t, 0, "", "", false, 0); err != nil {
 		return nil, err
 	}
 	for i := range p.fields {
@@ -137,7 +137,10 @@ func compile(t reflect.Type) (*plan, error) {
 
 // walk adds the fields of struct type t found at offset base. goPath and
 // jsonPath prefix the names of nested fields.
-func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, depth int) error {
+//
+// inBody is set inside a struct decoded from the JSON body: there only
+// json names, defaults and rules matter.
+func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, inBody bool, depth int) error {
 	if depth > 16 {
 		return fmt.Errorf("bind: %s: structs nested too deep", t)
 	}
@@ -149,6 +152,9 @@ func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, depth
 		goName := goPath + sf.Name
 		loc, name, opts := Location(0), "", ""
 		for _, lt := range locTags {
+			if inBody {
+				break
+			}
 			if v, ok := sf.Tag.Lookup(lt.tag); ok {
 				if loc != 0 {
 					return fmt.Errorf("bind: %s.%s: more than one source tag", p.typ, goName)
@@ -170,7 +176,7 @@ func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, depth
 		// struct types that convert from one string.
 		if loc == 0 && !hasJSON && ft.Kind() == reflect.Struct && ft != timeType &&
 			!reflect.PointerTo(ft).Implements(textUnmarType) {
-			if err := p.walk(ft, base+sf.Offset, goName+".", jsonPath, depth+1); err != nil {
+			if err := p.walk(ft, base+sf.Offset, goName+".", jsonPath, inBody, depth+1); err != nil {
 				return err
 			}
 			continue
@@ -187,13 +193,22 @@ func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, depth
 		f.rules = rules
 		if loc == 0 {
 			// A body field: decoded by JSON; bind only validates it.
-			if !hasJSON && len(rules) == 0 {
+			if !hasJSON && len(rules) == 0 && !f.hasDef {
 				continue
 			}
 			if jsonName == "" {
 				jsonName = sf.Name
 			}
 			f.in, f.kind, f.name = InBody, kBody, jsonPath+jsonName
+			if ft.Kind() == reflect.Struct && ft != timeType && !reflect.PointerTo(ft).Implements(textUnmarType) {
+				// Validate and default the fields of a nested JSON object.
+				if err := p.walk(ft, f.offset, goName+".", f.name+".", true, depth+1); err != nil {
+					return err
+				}
+				if len(rules) == 0 {
+					continue
+				}
+			}
 			if f.hasDef {
 				f.sc, err = scalarFor(ft, sf.Tag.Get("layout"))
 				if err != nil {
@@ -218,9 +233,15 @@ func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, depth
 		}
 		if f.hasDef {
 			// Check the default once, here, rather than per request.
-			tmp := reflect.New(f.sc.typ)
-			if err := f.sc.set(tmp.UnsafePointer(), f.def, true); err != nil {
-				return fmt.Errorf("bind: %s.%s: default %q: %s", p.typ, goName, f.def, convMessage(&f.sc, f.def, err))
+			parts := []string{f.def}
+			if f.kind == kSlice && f.split {
+				parts = strings.Split(f.def, ",")
+			}
+			for _, d := range parts {
+				tmp := reflect.New(f.sc.typ)
+				if err := f.sc.set(tmp.UnsafePointer(), d, true); err != nil {
+					return fmt.Errorf("bind: %s.%s: default %q: %s", p.typ, goName, f.def, convMessage(&f.sc, d, err))
+				}
 			}
 		}
 		p.fields = append(p.fields, f)
