@@ -210,16 +210,32 @@ func TestDefaultsAndAbsent(t *testing.T) {
 
 func TestBadPlans(t *testing.T) {
 	for name, target := range map[string]any{
-		"not a pointer":   struct{}{},
-		"not a struct":    new(int),
-		"chan field":      &struct{ C chan int `query:"c"` }{},
-		"bad default":     &struct{ N int `query:"n" default:"x"` }{},
-		"two sources":     &struct{ N int `query:"n" header:"n"` }{},
-		"bad pattern":     &struct{ S string `query:"s" pattern:"("` }{},
-		"bad min":         &struct{ S string `query:"s" validate:"min=x"` }{},
-		"unknown rule":    &struct{ S string `query:"s" validate:"uuid4"` }{},
-		"map without *":   &struct{ M map[string]string `query:"m"` }{},
-		"star on non-map": &struct{ S string `query:"*"` }{},
+		"not a pointer": struct{}{},
+		"not a struct":  new(int),
+		"chan field": &struct {
+			C chan int `query:"c"`
+		}{},
+		"bad default": &struct {
+			N int `query:"n" default:"x"`
+		}{},
+		"two sources": &struct {
+			N int `query:"n" header:"n"`
+		}{},
+		"bad pattern": &struct {
+			S string `query:"s" pattern:"("`
+		}{},
+		"bad min": &struct {
+			S string `query:"s" validate:"min=x"`
+		}{},
+		"unknown rule": &struct {
+			S string `query:"s" validate:"uuid4"`
+		}{},
+		"map without *": &struct {
+			M map[string]string `query:"m"`
+		}{},
+		"star on non-map": &struct {
+			S string `query:"*"`
+		}{},
 	} {
 		err := bind.Bind(&fakeSource{}, target)
 		var errs *bind.Errors
