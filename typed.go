@@ -1,0 +1,297 @@
+package tako
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/tako-go/tako/bind"
+	"github.com/tako-go/tako/parse"
+)
+
+// Struct binding (package bind) on the Ctx, the typed handler form, and the per-route JSON
+// configuration.
+
+// bindSource adapts a Ctx to bind.Source. It is one pointer, so storing it in the interface
+// does not allocate.
+type bindSource struct{ c *Ctx }
+
+var _ bind.Source = bindSource{}
+
+// Value implements bind.Source.
+func (s bindSource) Value(loc bind.Location, name string, i int) (string, bool) {
+	c := s.c
+	n := 0
+	found := ""
+	ok := false
+	s.Visit(loc, func(k, v string) bool {
+		if k != name && (loc != bind.InHeader || !parse.EqualFold(k, name)) {
+			return true
+		}
+		if n == i {
+			found, ok = v, true
+			return false
+		}
+		n++
+		return true
+	})
+	if loc == bind.InPath && ok {
+		if u, err := c.params.UnescapedValue(n); err == nil {
+			found = c.aliasParam(u)
+		}
+	}
+	return found, ok
+}
+
+// Visit implements bind.Source. Path values are visited raw; Value unescapes them.
+func (s bindSource) Visit(loc bind.Location, fn func(key, value string) bool) {
+	c := s.c
+	switch loc {
+	case bind.InPath:
+		for i := range c.params.Len() {
+			v, err := c.params.UnescapedValue(i)
+			if err != nil {
+				v = c.params.Value(i)
+			}
+			if !fn(c.params.Name(i), c.aliasParam(v)) {
+				return
+			}
+		}
+	case bind.InQuery:
+		if c.engine == FastHTTP {
+			for k, v := range c.fc.QueryArgs().All() {
+				if !fn(c.str(k), c.str(v)) {
+					return
+				}
+			}
+			return
+		}
+		if c.query == nil {
+			c.query = c.r.URL.Query()
+		}
+		for k, vs := range c.query {
+			for _, v := range vs {
+				if !fn(k, v) {
+					return
+				}
+			}
+		}
+	case bind.InHeader:
+		for k, v := range c.Headers() {
+			if !fn(k, v) {
+				return
+			}
+		}
+	case bind.InCookie:
+		for k, v := range c.Cookies() {
+			if !fn(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// Body implements bind.Source: Ctx.Body, limited by Config.MaxBodyBytes.
+func (s bindSource) Body() ([]byte, error) { return s.c.Body() }
+
+// ContentType implements bind.Source.
+func (s bindSource) ContentType() string { return s.c.Header("Content-Type") }
+
+// BindSource returns c as a bind.Source, for bind.Options of your own.
+func (c *Ctx) BindSource() bind.Source { return bindSource{c} }
+
+// Bind fills the struct v points to from the request with package bind: path parameters,
+// query, headers, cookies, forms and the JSON body as v's tags say, then validation (see
+// package bind). Bound strings are copies. The route's JSON configuration (WithJSON)
+// decodes the body. Client mistakes become an *Error: 400 for malformed input, 415 for a
+// body of the wrong media type, 413 for a body or part over its limit, 422 when only
+// validation rules failed; the detail lists every failing field by its wire name.
+func (c *Ctx) Bind(v any) error {
+	var o bind.Options
+	if c.ext.json != nil {
+		o.JSON = *c.ext.json
+	}
+	return bindError(o.Bind(bindSource{c}, v))
+}
+
+// BindInto binds a new T from the request; see Ctx.Bind.
+func BindInto[T any](c *Ctx) (T, error) {
+	var v T
+	err := c.Bind(&v)
+	return v, err
+}
+
+// bindError turns a bind error into a client *Error.
+func bindError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var be *bind.Errors
+	if errors.As(err, &be) {
+		status := http.StatusUnprocessableEntity
+		if be.Malformed() {
+			status = http.StatusBadRequest
+		}
+		for _, f := range be.Fields {
+			switch f.Rule {
+			case bind.RuleMediaType:
+				status = http.StatusUnsupportedMediaType
+			case bind.RuleSize:
+				status = http.StatusRequestEntityTooLarge
+			}
+		}
+		return &Error{Status: status, Detail: strings.TrimPrefix(be.Error(), "bind: "), Err: err}
+	}
+	var te *Error
+	if errors.As(err, &te) {
+		return err // the body's own error (413, 408, 400)
+	}
+	return &Error{Status: http.StatusInternalServerError, Err: err} // a tag or type mistake
+}
+
+// WithJSON returns route (or group) middleware that decodes JSON bodies of the routes it
+// wraps with cfg instead of parse's default size dispatch: for example
+// parse.JSON{Mode: parse.JSONAlways} forces the SIMD backends (sonic, simdjson-go) at every
+// size, parse.JSON{Mode: parse.JSONNever} forces encoding/json, and DisallowUnknownFields
+// rejects unknown keys. Ctx.Bind, BindInto, Handle and Ctx.DecodeJSON honour it. cfg's
+// ZeroCopy is ignored by Bind (bound strings are copies).
+//
+//	app.Post("/ingest", tako.Handle(ingest), tako.WithJSON(parse.JSON{Mode: parse.JSONAlways}))
+func WithJSON(cfg parse.JSON) Middleware {
+	p := &cfg // one pointer, shared: storing it per request does not allocate
+	return func(next Handler) Handler {
+		return func(c *Ctx) error {
+			c.ext.json = p
+			return next(c)
+		}
+	}
+}
+
+// JSONConfig returns the JSON configuration of the route (see WithJSON), or the zero
+// parse.JSON, parse's default.
+func (c *Ctx) JSONConfig() parse.JSON {
+	if c.ext.json != nil {
+		return *c.ext.json
+	}
+	return parse.JSON{}
+}
+
+// DecodeJSON is BindJSON with the route's JSON configuration (WithJSON): it decodes the
+// body into v (a pointer) without binding other sources or validating. Errors are as
+// BindJSON's.
+func (c *Ctx) DecodeJSON(v any) error {
+	if c.ext.json == nil {
+		return c.BindJSON(v)
+	}
+	b, err := c.Body()
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 {
+		return &Error{Status: http.StatusBadRequest, Detail: "request body is empty; expected JSON"}
+	}
+	if err := c.ext.json.Unmarshal(b, v); err != nil {
+		return jsonClientError(err)
+	}
+	return nil
+}
+
+// Handle turns a typed function into a Handler: it binds a new In from the request with
+// Ctx.Bind (path, query, headers, cookies, form and JSON body, as In's tags say, then
+// validation), calls fn, and encodes the Out it returns as JSON with the current status
+// (fn may call c.Status(201)). An error from binding or from fn goes to the error handler.
+// An In of struct{} binds nothing; an Out of struct{} answers 204 No Content.
+//
+//	type CreateUser struct {
+//		Name  string `json:"name" validate:"required,max=50"`
+//		Email string `json:"email" validate:"required,email"`
+//	}
+//	app.Post("/users", tako.Handle(func(c *tako.Ctx, in CreateUser) (User, error) {
+//		return users.Create(c.Context(), in)
+//	}))
+//
+// The handler keeps In and Out: HandlerTypes reports them for a Handler made here, and
+// App.Operations lists them for every route, for OpenAPI generation.
+func Handle[In, Out any](fn func(c *Ctx, in In) (Out, error)) Handler {
+	bindIn := reflect.TypeFor[In]() != reflect.TypeFor[struct{}]()
+	noContent := reflect.TypeFor[Out]() == reflect.TypeFor[struct{}]()
+	var h Handler = func(c *Ctx) error {
+		var in In
+		if bindIn {
+			if err := c.Bind(&in); err != nil {
+				return err
+			}
+		}
+		out, err := fn(c, in)
+		if err != nil {
+			return err
+		}
+		if noContent {
+			return c.NoContent()
+		}
+		return c.JSON(&out)
+	}
+	typedHandlers.Store(funcID(h), HandlerTypes{In: reflect.TypeFor[In](), Out: reflect.TypeFor[Out]()})
+	return h
+}
+
+// HandlerTypes are the input and output types of a typed handler (Handle).
+type HandlerTypes struct {
+	In, Out reflect.Type
+}
+
+// typedHandlers maps each Handler made by Handle, by funcID, to its types.
+var typedHandlers sync.Map
+
+// funcID identifies a func value: a Go func value is a pointer to its closure record, which
+// is allocated anew each time a closure capturing variables is created, so every Handler
+// that Handle returns has its own. (reflect's Value.Pointer gives the code pointer, shared
+// by every closure of one generic instantiation, so it cannot tell them apart.)
+func funcID(h Handler) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&h))
+}
+
+// TypesOf returns the input and output types of a Handler made by Handle, and false for
+// any other Handler (including one wrapped by middleware).
+func TypesOf(h Handler) (HandlerTypes, bool) {
+	if h == nil {
+		return HandlerTypes{}, false
+	}
+	v, ok := typedHandlers.Load(funcID(h))
+	if !ok {
+		return HandlerTypes{}, false
+	}
+	return v.(HandlerTypes), true
+}
+
+// Operation is a registered route with the types of its typed handler, if any.
+type Operation struct {
+	Method, Pattern string
+	// Types holds In and Out when the route's handler was made by Handle; both are nil
+	// otherwise.
+	Types HandlerTypes
+}
+
+// Operations returns every route registered on the App directly or through groups, in
+// registration order, with the input and output types of typed handlers (Handle): the
+// material for generating an OpenAPI document. Routes of mounted sub-Apps are listed with
+// their full pattern.
+func (a *App) Operations() []Operation {
+	var ops []Operation
+	var walk func(prefix string, src *App)
+	walk = func(prefix string, src *App) {
+		for _, r := range src.regs {
+			if r.sub != nil {
+				walk(prefix+r.pattern, r.sub)
+				continue
+			}
+			t, _ := TypesOf(r.h)
+			ops = append(ops, Operation{Method: r.method, Pattern: prefix + r.pattern, Types: t})
+		}
+	}
+	walk("", a)
+	return ops
+}
