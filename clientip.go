@@ -57,15 +57,22 @@ func (c *Ctx) trustedPeer() *trustedProxies {
 	return nil
 }
 
-// RemoteIP returns the IP address of the peer: the client, or the nearest proxy. It
-// allocates nothing.
+// RemoteIP returns the IP address of the peer: the client, or the nearest proxy; the zero
+// Addr for a peer without one (a Unix socket). It allocates nothing for TCP peers.
 func (c *Ctx) RemoteIP() netip.Addr {
 	if c.engine == FastHTTP {
-		if ta, ok := c.fc.RemoteAddr().(*net.TCPAddr); ok {
-			a, _ := netip.AddrFromSlice(ta.IP)
+		switch ra := c.fc.RemoteAddr().(type) {
+		case *net.TCPAddr:
+			a, _ := netip.AddrFromSlice(ra.IP)
 			return a.Unmap()
+		case nil:
+			return netip.Addr{}
+		default: // another listener's address type (a PROXY protocol wrapper, say)
+			if ap, err := netip.ParseAddrPort(ra.String()); err == nil {
+				return ap.Addr().Unmap()
+			}
+			return netip.Addr{}
 		}
-		return netip.Addr{}
 	}
 	ap, err := netip.ParseAddrPort(c.r.RemoteAddr)
 	if err != nil {
