@@ -3,6 +3,7 @@ package tako
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -59,13 +60,13 @@ type App struct {
 
 	ctxPool pool.Of[Ctx]
 
-	srvMu     sync.Mutex
-	fast      *fasthttp.Server
-	std       *http.Server
-	baseCtx   context.Context
-	cancel    context.CancelFunc
-	stopping  atomic.Bool
-	listeners []*limitListener
+	srvMu    sync.Mutex
+	fast     *fasthttp.Server
+	std      *http.Server
+	baseCtx  context.Context
+	cancel   context.CancelFunc
+	stopping atomic.Bool
+	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
 }
 
 // New returns an App configured by cfg (the zero Config works; see its field docs for the

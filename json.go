@@ -9,11 +9,13 @@ import (
 )
 
 // JSON writes v encoded as JSON (Content-Type application/json) with the current status,
-// through parse.AppendJSON into a buffer kept with the pooled Ctx: for a type already seen,
-// passed as a pointer, it allocates nothing. An encoding failure is returned as a 500 error
+// through Config.JSON's AppendJSON (package parse) into a buffer kept with the pooled Ctx.
+// Pass a pointer: a struct value converted to an interface is copied to the heap. With
+// Config.JSON.Mode parse.JSONNever a request that answers with JSON allocates nothing; see
+// Config.JSON for the default. An encoding failure is returned as a 500 error
 // before anything is sent.
 func (c *Ctx) JSON(v any) error {
-	b, err := parse.AppendJSON(c.scratch[:0], v)
+	b, err := c.app.cfg.JSON.AppendJSON(c.scratch[:0], v)
 	if err != nil {
 		return &Error{Status: http.StatusInternalServerError, Err: fmt.Errorf("tako: encoding JSON response: %w", err)}
 	}
@@ -21,10 +23,10 @@ func (c *Ctx) JSON(v any) error {
 	return c.send(mimeJSON, b, "")
 }
 
-// BindJSON decodes the JSON request body into v (a pointer) with parse.Unmarshal. The body is
+// BindJSON decodes the JSON request body into v (a pointer) with Config.JSON's Unmarshal. The body is
 // read with Body, so Config.MaxBodyBytes applies (413). Malformed JSON or a value of the
 // wrong type is a 400 *Error whose detail names the problem and its byte offset. Decoded
-// strings never alias the request buffer.
+// strings do not alias the request buffer unless Config.JSON.ZeroCopy is set.
 func (c *Ctx) BindJSON(v any) error {
 	b, err := c.Body()
 	if err != nil {
@@ -33,7 +35,7 @@ func (c *Ctx) BindJSON(v any) error {
 	if len(b) == 0 {
 		return &Error{Status: http.StatusBadRequest, Detail: "request body is empty; expected JSON"}
 	}
-	if err := parse.Unmarshal(b, v); err != nil {
+	if err := c.app.cfg.JSON.Unmarshal(b, v); err != nil {
 		return jsonClientError(err)
 	}
 	return nil

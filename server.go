@@ -49,6 +49,7 @@ func (a *App) Serve(ln net.Listener) error {
 		a.fast = a.newFastServer()
 	}
 	srv := a.fast
+	a.fastLns = append(a.fastLns, ln)
 	a.srvMu.Unlock()
 	return srv.Serve(ln)
 }
@@ -61,12 +62,17 @@ func (a *App) Serve(ln net.Listener) error {
 func (a *App) Shutdown(ctx context.Context) error {
 	a.srvMu.Lock()
 	a.stopping.Store(true)
-	fast, std := a.fast, a.std
+	fast, std, lns := a.fast, a.std, a.fastLns
 	a.srvMu.Unlock()
 	a.cancel()
 	var errs []error
 	if fast != nil {
 		errs = append(errs, fast.ShutdownWithContext(ctx))
+		// A Serve that had not yet handed its listener to fasthttp when Shutdown began
+		// would otherwise go on serving; the others are closed already.
+		for _, ln := range lns {
+			ln.Close()
+		}
 	}
 	if std != nil {
 		errs = append(errs, std.Shutdown(ctx))

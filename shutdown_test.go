@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,6 +155,62 @@ func TestShutdownDeadline(t *testing.T) {
 			}
 			close(release)
 			<-served
+		})
+	}
+}
+
+func TestShutdownOnSignal(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			app := tako.New(tako.Config{Engine: e})
+			app.Get("/", func(c *tako.Ctx) error { return c.Text("ok") })
+			done := app.ShutdownOnSignal(5*time.Second, syscall.SIGUSR1)
+			addr, served := startRaw(t, app)
+			resp, err := http.Get("http://" + addr + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("shutdown: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no shutdown after the signal")
+			}
+			if err := <-served; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		})
+	}
+}
+
+// TestShutdownRightAfterServe checks that a Shutdown racing with the start of Serve still
+// stops it (Shutdown may run before, during or after Serve's start-up).
+func TestShutdownRightAfterServe(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			for range 20 {
+				app := tako.New(tako.Config{Engine: e})
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				served := make(chan error, 1)
+				go func() { served <- app.Serve(ln) }()
+				if err := app.Shutdown(context.Background()); err != nil {
+					t.Fatalf("Shutdown: %v", err)
+				}
+				select {
+				case <-served:
+				case <-time.After(5 * time.Second):
+					t.Fatal("Serve kept running after Shutdown")
+				}
+			}
 		})
 	}
 }

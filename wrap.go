@@ -30,8 +30,9 @@ func WrapHTTPFunc(f http.HandlerFunc) Handler { return WrapHTTP(f) }
 // WrapMiddleware adapts a net/http middleware (func(http.Handler) http.Handler) into a
 // Middleware. The next Tako handler runs inside it on the ResponseWriter and Request the
 // middleware passes on, so a middleware that wraps the writer (compression, logging,
-// metrics) sees the response. On the FastHTTP engine this goes through fasthttp's adaptor
-// and allocates per request.
+// metrics) sees the response. On the FastHTTP engine this goes through fasthttp's adaptor:
+// it allocates per request, the response is buffered, and handlers inside must not stream
+// (Ctx.Stream), since the adaptor would return before they finish.
 func WrapMiddleware(mw func(http.Handler) http.Handler) Middleware {
 	return func(next Handler) Handler {
 		var inner http.HandlerFunc = func(w http.ResponseWriter, r *http.Request) {

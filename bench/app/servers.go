@@ -43,6 +43,11 @@ const (
 	idleTimeout  = tako.DefaultIdleTimeout
 )
 
+// jsonCfg is the JSON encoder of raw fasthttp, Tako, Fiber and net/http: parse with
+// encoding/json as the backend, which for this small struct is faster than sonic and
+// allocates nothing (parse's default, sonic, allocates 16 B per call).
+var jsonCfg = parse.JSON{Mode: parse.JSONNever}
+
 var msgPool = sync.Pool{New: func() any { return new(Message) }}
 
 // Frameworks lists the servers, raw fasthttp first.
@@ -78,7 +83,7 @@ func serveFastHTTP(ln net.Listener) func() {
 			m := msgPool.Get().(*Message)
 			m.Message = hello
 			bp := buf.Get().(*[]byte)
-			b, _ := parse.AppendJSON((*bp)[:0], m)
+			b, _ := jsonCfg.AppendJSON((*bp)[:0], m)
 			ctx.SetContentType("application/json")
 			ctx.SetBody(b)
 			*bp = b
@@ -118,7 +123,7 @@ func indexByte(b []byte, c byte) int {
 func hasPrefix(b []byte, p string) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
 
 func serveTako(ln net.Listener) func() {
-	app := tako.New()
+	app := tako.New(tako.Config{JSON: jsonCfg})
 	app.Get("/plaintext", func(c *tako.Ctx) error { return c.Text(hello) })
 	app.Get("/json", func(c *tako.Ctx) error {
 		m := msgPool.Get().(*Message)
@@ -140,7 +145,7 @@ func serveTako(ln net.Listener) func() {
 
 func serveFiber(ln net.Listener) func() {
 	// Fiber gets the same JSON encoder as Tako, so the comparison measures the framework.
-	app := fiber.New(fiber.Config{JSONEncoder: parse.Marshal,
+	app := fiber.New(fiber.Config{JSONEncoder: jsonCfg.Marshal,
 		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout})
 	app.Get("/plaintext", func(c fiber.Ctx) error { return c.SendString(hello) })
 	app.Get("/json", func(c fiber.Ctx) error {
@@ -210,7 +215,7 @@ func serveNetHTTP(ln net.Listener) func() {
 	mux.HandleFunc("GET /json", func(w http.ResponseWriter, r *http.Request) {
 		m := msgPool.Get().(*Message)
 		m.Message = hello
-		b, _ := parse.Marshal(m)
+		b, _ := jsonCfg.Marshal(m)
 		msgPool.Put(m)
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
