@@ -105,15 +105,12 @@ func (c *Ctx) BindSource() bind.Source { return bindSource{c} }
 
 // Bind fills the struct v points to from the request with package bind: path parameters,
 // query, headers, cookies, forms and the JSON body as v's tags say, then validation (see
-// package bind). Bound strings are copies. The route's JSON configuration (WithJSON)
+// package bind). Bound strings are copies. The request's JSON configuration (JSONConfig)
 // decodes the body. Client mistakes become an *Error: 400 for malformed input, 415 for a
 // body of the wrong media type, 413 for a body or part over its limit, 422 when only
 // validation rules failed; the detail lists every failing field by its wire name.
 func (c *Ctx) Bind(v any) error {
-	var o bind.Options
-	if c.ext.json != nil {
-		o.JSON = *c.ext.json
-	}
+	o := bind.Options{JSON: *c.jsonCfg()}
 	return bindError(o.Bind(bindSource{c}, v))
 }
 
@@ -152,12 +149,11 @@ func bindError(err error) error {
 	return &Error{Status: http.StatusInternalServerError, Err: err} // a tag or type mistake
 }
 
-// WithJSON returns route (or group) middleware that decodes JSON bodies of the routes it
-// wraps with cfg instead of parse's default size dispatch: for example
+// WithJSON returns route (or group) middleware that replaces Config.JSON for the routes it
+// wraps: BindJSON, Bind, Handle and JSON responses use cfg. For example
 // parse.JSON{Mode: parse.JSONAlways} forces the SIMD backends (sonic, simdjson-go) at every
 // size, parse.JSON{Mode: parse.JSONNever} forces encoding/json, and DisallowUnknownFields
-// rejects unknown keys. Ctx.Bind, BindInto, Handle and Ctx.DecodeJSON honour it. cfg's
-// ZeroCopy is ignored by Bind (bound strings are copies).
+// rejects unknown keys. Bind ignores cfg.ZeroCopy (bound strings are copies).
 //
 //	app.Post("/ingest", tako.Handle(ingest), tako.WithJSON(parse.JSON{Mode: parse.JSONAlways}))
 func WithJSON(cfg parse.JSON) Middleware {
@@ -170,34 +166,18 @@ func WithJSON(cfg parse.JSON) Middleware {
 	}
 }
 
-// JSONConfig returns the JSON configuration of the route (see WithJSON), or the zero
-// parse.JSON, parse's default.
-func (c *Ctx) JSONConfig() parse.JSON {
+// jsonCfg returns the request's JSON configuration: the route's (WithJSON), else
+// Config.JSON.
+func (c *Ctx) jsonCfg() *parse.JSON {
 	if c.ext.json != nil {
-		return *c.ext.json
+		return c.ext.json
 	}
-	return parse.JSON{}
+	return &c.app.cfg.JSON
 }
 
-// DecodeJSON is BindJSON with the route's JSON configuration (WithJSON): it decodes the
-// body into v (a pointer) without binding other sources or validating. Errors are as
-// BindJSON's.
-func (c *Ctx) DecodeJSON(v any) error {
-	if c.ext.json == nil {
-		return c.BindJSON(v)
-	}
-	b, err := c.Body()
-	if err != nil {
-		return err
-	}
-	if len(b) == 0 {
-		return &Error{Status: http.StatusBadRequest, Detail: "request body is empty; expected JSON"}
-	}
-	if err := c.ext.json.Unmarshal(b, v); err != nil {
-		return jsonClientError(err)
-	}
-	return nil
-}
+// JSONConfig returns the JSON configuration in force for the request: the route's
+// (WithJSON), else Config.JSON.
+func (c *Ctx) JSONConfig() parse.JSON { return *c.jsonCfg() }
 
 // Handle turns a typed function into a Handler: it binds a new In from the request with
 // Ctx.Bind (path, query, headers, cookies, form and JSON body, as In's tags say, then

@@ -126,7 +126,7 @@ func TestWithJSON(t *testing.T) {
 		app := h.newApp()
 		handle := func(c *tako.Ctx) error {
 			var v in
-			if err := c.DecodeJSON(&v); err != nil {
+			if err := c.BindJSON(&v); err != nil {
 				return err
 			}
 			return c.Text(c.JSONConfig().Mode.String() + " " + string(rune('0'+v.A)))
