@@ -272,6 +272,9 @@ func (c *Ctx) MultipartForm(lim MultipartLimits) (*MultipartForm, error) {
 		if err != nil {
 			return fail(err)
 		}
+		if p.Name == "" {
+			continue // a part without a form name, skipped as mime/multipart's ReadForm does
+		}
 		buf.Reset()
 		if p.FileName == "" {
 			// A field value: in memory, within what is left of MaxMemory.
