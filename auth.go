@@ -27,8 +27,8 @@ func Unauthorized(c *Ctx, challenge, detail string) *Error {
 // (Authorization: Basic base64(user:pass), RFC 7617). ok is false when the header is
 // missing, is another scheme or is malformed; it accepts exactly what
 // http.Request.BasicAuth accepts. Zero-copy: both strings alias a buffer kept with the
-// pooled Ctx and are valid until the handler returns; once the Ctx is warm it allocates
-// nothing. Compare the password in constant time (crypto/subtle), or better, against a
+// pooled Ctx and are valid until the handler returns (copies under Config.Immutable); once
+// the Ctx is warm it allocates nothing. Compare the password in constant time (crypto/subtle), or better, against a
 // slow hash.
 func (c *Ctx) BasicAuth() (user, pass string, ok bool) {
 	h := c.Header("Authorization")
@@ -42,7 +42,7 @@ func (c *Ctx) BasicAuth() (user, pass string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	return b2s(u), b2s(p), true
+	return c.str(u), c.str(p), true
 }
 
 // BearerToken returns the token of the request's Bearer credentials (Authorization: Bearer
