@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,5 +149,37 @@ func TestWithJSON(t *testing.T) {
 			t.Errorf("typed strict route accepted an unknown field: %d %q", r.status, r.body)
 		}
 		expect(t, h.do("POST", "/typed", strings.NewReader(`{"a":5}`), "Content-Type: application/json"), 200, `{"a":5}`)
+	})
+}
+
+func TestBindForm(t *testing.T) {
+	type signup struct {
+		Name   string   `form:"name" validate:"required"`
+		Age    int      `form:"age" validate:"min=18"`
+		Topics []string `form:"topic"`
+		Lang   string   `header:"Accept-Language"`
+	}
+	run(t, func(t *testing.T, h *harness) {
+		app := h.newApp()
+		app.Post("/", func(c *tako.Ctx) error {
+			in, err := tako.BindInto[signup](c)
+			if err != nil {
+				return err
+			}
+			return c.Text(in.Name + " " + strconv.Itoa(in.Age) + " " + strings.Join(in.Topics, ",") + " " + in.Lang)
+		})
+		h.start()
+		ct := "Content-Type: application/x-www-form-urlencoded"
+		expect(t, h.do("POST", "/", strings.NewReader("name=ann+lee&age=30&topic=go&topic=http"), ct, "Accept-Language: de"),
+			200, "ann lee 30 go,http de")
+		if r := h.do("POST", "/", strings.NewReader("name=&age=12"), ct); r.status != 422 ||
+			!strings.Contains(r.body, `form \"name\"`) || !strings.Contains(r.body, `form \"age\"`) {
+			t.Errorf("validation: %d %q", r.status, r.body)
+		}
+		if r := h.do("POST", "/", strings.NewReader("name=a&age=old"), ct); r.status != 400 {
+			t.Errorf("type error: %d %q", r.status, r.body)
+		}
+		mct, body := multipartBody(t, [][2]string{{"name", "bob"}, {"age", "40"}, {"topic", "x"}}, nil)
+		expect(t, h.do("POST", "/", body, "Content-Type: "+mct), 200, "bob 40 x ")
 	})
 }
