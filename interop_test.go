@@ -181,3 +181,22 @@ func TestNetHTTPEngineH2C(t *testing.T) {
 		t.Errorf("got %q", b)
 	}
 }
+
+// TestHTTP2OverTLS serves app.Handler with HTTP/2 over TLS (ALPN h2).
+func TestHTTP2OverTLS(t *testing.T) {
+	app := tako.New()
+	app.Get("/p/:x", func(c *tako.Ctx) error { return c.Text(c.Param("x") + " " + c.Protocol() + " " + c.Scheme()) })
+	srv := httptest.NewUnstartedServer(app.Handler())
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/p/z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "z HTTP/2.0 https" {
+		t.Errorf("got %q over %s", b, resp.Proto)
+	}
+}

@@ -54,6 +54,7 @@ var msgPool = sync.Pool{New: func() any { return new(Message) }}
 var Frameworks = []Framework{
 	{"fasthttp", serveFastHTTP},
 	{"tako", serveTako},
+	{"tako-nethttp", serveTakoNetHTTP},
 	{"fiber", serveFiber},
 	{"gin", serveGin},
 	{"echo", serveEcho},
@@ -122,8 +123,14 @@ func indexByte(b []byte, c byte) int {
 
 func hasPrefix(b []byte, p string) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
 
-func serveTako(ln net.Listener) func() {
-	app := tako.New(tako.Config{JSON: jsonCfg})
+func serveTako(ln net.Listener) func() { return serveTakoEngine(ln, tako.FastHTTP) }
+
+// serveTakoNetHTTP is the same Tako App on its net/http engine: the cost of the facade
+// over plain net/http.
+func serveTakoNetHTTP(ln net.Listener) func() { return serveTakoEngine(ln, tako.NetHTTP) }
+
+func serveTakoEngine(ln net.Listener, e tako.Engine) func() {
+	app := tako.New(tako.Config{JSON: jsonCfg, Engine: e})
 	app.Get("/plaintext", func(c *tako.Ctx) error { return c.Text(hello) })
 	app.Get("/json", func(c *tako.Ctx) error {
 		m := msgPool.Get().(*Message)

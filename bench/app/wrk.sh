@@ -8,12 +8,12 @@
 # else the machine runs, CPU per request much less.
 #
 # Usage: bench/app/wrk.sh [rounds] [seconds] [connections]    (defaults 3 5 64)
-# Env:   FRAMEWORKS="fasthttp tako fiber gin echo nethttp"  ENDPOINTS="plaintext json params"
+# Env:   FRAMEWORKS="fasthttp tako fiber gin echo nethttp tako-nethttp"  ENDPOINTS="plaintext json params"
 #        SERVER_CPU=0 CLIENT_CPU=1 PORT=18080
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${1:-3}; secs=${2:-5}; conns=${3:-64}
-frameworks=(${FRAMEWORKS:-fasthttp tako fiber gin echo nethttp})
+frameworks=(${FRAMEWORKS:-fasthttp tako fiber gin echo nethttp tako-nethttp})
 endpoints=(${ENDPOINTS:-plaintext json params})
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}; port=${PORT:-18080}
 command -v wrk >/dev/null || { echo "wrk.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	name := flag.String("framework", "tako", "fasthttp, tako, fiber, gin, echo or nethttp")
+	name := flag.String("framework", "tako", "fasthttp, tako, tako-nethttp, fiber, gin, echo or nethttp")
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	flag.Parse()
 	f, ok := app.Lookup(*name)
