@@ -324,17 +324,23 @@ func (b *binder) slice(f *field, ptr unsafe.Pointer) {
 }
 
 // fill sets slice field f from the values get returns for i = 0, 1, ...
+// Up to len(seen) values are collected in one pass (a Source may scan its
+// whole query for each i); more are fetched again for the second pass.
 func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)) {
-	n := 0
+	var seen [8]string
+	nv, n := 0, 0
 	for i := 0; ; i++ {
 		s, ok := get(i)
 		if !ok {
 			break
 		}
-		if s == "" {
-			continue
+		if i < len(seen) {
+			seen[i] = s
 		}
-		n += countParts(s, f.split)
+		nv++
+		if s != "" {
+			n += countParts(s, f.split)
+		}
 	}
 	if n == 0 {
 		if b.decoded && f.zeroOnBody {
@@ -351,10 +357,12 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 	data := sl.UnsafePointer()
 	size := f.sc.typ.Size()
 	k := 0
-	for i := 0; ; i++ {
-		s, ok := get(i)
-		if !ok {
-			break
+	for i := 0; i < nv; i++ {
+		var s string
+		if i < len(seen) {
+			s = seen[i]
+		} else {
+			s, _ = get(i)
 		}
 		if s == "" {
 			continue
@@ -365,6 +373,9 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 				if j := indexComma(s); j >= 0 {
 					part, rest, more = s[:j], s[j+1:], true
 				}
+			}
+			if k >= n { // the source changed between passes
+				return
 			}
 			if err := f.sc.set(unsafe.Add(data, uintptr(k)*size), part, b.cp); err != nil {
 				b.fail(f, RuleType, convMessage(&f.sc, part, err), err)
