@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/bytedance/sonic"
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
@@ -147,7 +148,7 @@ func takoNetHTTP(b *testing.B, o *bind.Options, noop bool) {
 	serveNetHTTP(b, mux)
 }
 
-func ginEngine(noop bool, b *testing.B) *gin.Engine {
+func ginEngine(noop, validate bool, b *testing.B) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.POST("/orgs/:org/users/:user", func(c *gin.Context) {
@@ -170,14 +171,19 @@ func ginEngine(noop bool, b *testing.B) *gin.Engine {
 		if err := c.ShouldBindWith(&in, binding.JSON); err != nil {
 			b.Fatal(err)
 		}
-		if err := pg.Validate(&in); err != nil || in.Email == "" || len(in.Tags) != 2 || in.UserID != 1815 {
-			b.Fatal(err, in)
+		if validate {
+			if err := pg.Validate(&in); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if in.Email == "" || len(in.Tags) != 2 || in.UserID != 1815 {
+			b.Fatal(in)
 		}
 	})
 	return e
 }
 
-func echoServer(noop bool, b *testing.B) *echo.Echo {
+func echoServer(noop, validate bool, b *testing.B) *echo.Echo {
 	e := echo.New()
 	e.Validator = pg
 	binder := &echo.DefaultBinder{}
@@ -199,8 +205,13 @@ func echoServer(noop bool, b *testing.B) *echo.Echo {
 		if err := binder.BindBody(c, &in); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Validate(&in); err != nil || in.Email == "" || len(in.Tags) != 2 || in.UserID != 1815 {
-			b.Fatal(err, in)
+		if validate {
+			if err := c.Validate(&in); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if in.Email == "" || len(in.Tags) != 2 || in.UserID != 1815 {
+			b.Fatal(in)
 		}
 		return nil
 	})
@@ -248,8 +259,10 @@ func takoFast(b *testing.B, o *bind.Options, noop bool) {
 	})
 }
 
-func fiberApp(noop bool, b *testing.B, cfg fiber.Config) *fiber.App {
-	cfg.StructValidator = pg
+func fiberApp(noop, validate bool, b *testing.B, cfg fiber.Config) *fiber.App {
+	if validate {
+		cfg.StructValidator = pg
+	}
 	app := fiber.New(cfg)
 	app.Post("/orgs/:org/users/:user", func(c fiber.Ctx) error {
 		if noop {
@@ -274,18 +287,37 @@ func fiberApp(noop bool, b *testing.B, cfg fiber.Config) *fiber.App {
 	return app
 }
 
+// noValidation replaces bind's built-in rules with nothing, for the
+// binding-only rows.
+type noValidation struct{}
+
+func (noValidation) Validate(any) error { return nil }
+
 func BenchmarkBind(b *testing.B) {
-	safe, zc := &bind.Options{}, &bind.Options{ZeroCopy: true}
-	b.Run("tako-fasthttp-zerocopy", func(b *testing.B) { takoFast(b, zc, false) })
-	b.Run("tako-fasthttp-safe", func(b *testing.B) { takoFast(b, safe, false) })
-	b.Run("tako-fasthttp-noop", func(b *testing.B) { takoFast(b, safe, true) })
-	b.Run("fiber", func(b *testing.B) { serveFast(b, fiberApp(false, b, fiber.Config{}).Handler()) })
-	b.Run("fiber-noop", func(b *testing.B) { serveFast(b, fiberApp(true, b, fiber.Config{}).Handler()) })
-	b.Run("tako-nethttp-zerocopy", func(b *testing.B) { takoNetHTTP(b, zc, false) })
-	b.Run("tako-nethttp-safe", func(b *testing.B) { takoNetHTTP(b, safe, false) })
-	b.Run("tako-nethttp-noop", func(b *testing.B) { takoNetHTTP(b, safe, true) })
-	b.Run("gin", func(b *testing.B) { serveNetHTTP(b, ginEngine(false, b)) })
-	b.Run("gin-noop", func(b *testing.B) { serveNetHTTP(b, ginEngine(true, b)) })
-	b.Run("echo", func(b *testing.B) { serveNetHTTP(b, echoServer(false, b)) })
-	b.Run("echo-noop", func(b *testing.B) { serveNetHTTP(b, echoServer(true, b)) })
+	sonicCfg := fiber.Config{JSONDecoder: sonic.ConfigStd.Unmarshal}
+	for _, validate := range []bool{true, false} {
+		name := "validate"
+		safe, zc := &bind.Options{}, &bind.Options{ZeroCopy: true}
+		if !validate {
+			name = "novalidate"
+			safe.Validator, zc.Validator = noValidation{}, noValidation{}
+		}
+		b.Run(name, func(b *testing.B) {
+			b.Run("tako-fasthttp-zerocopy", func(b *testing.B) { takoFast(b, zc, false) })
+			b.Run("tako-fasthttp-safe", func(b *testing.B) { takoFast(b, safe, false) })
+			b.Run("fiber", func(b *testing.B) { serveFast(b, fiberApp(false, validate, b, fiber.Config{}).Handler()) })
+			b.Run("fiber-sonic", func(b *testing.B) { serveFast(b, fiberApp(false, validate, b, sonicCfg).Handler()) })
+			b.Run("tako-nethttp-zerocopy", func(b *testing.B) { takoNetHTTP(b, zc, false) })
+			b.Run("tako-nethttp-safe", func(b *testing.B) { takoNetHTTP(b, safe, false) })
+			b.Run("gin", func(b *testing.B) { serveNetHTTP(b, ginEngine(false, validate, b)) })
+			b.Run("echo", func(b *testing.B) { serveNetHTTP(b, echoServer(false, validate, b)) })
+		})
+	}
+	b.Run("noop", func(b *testing.B) {
+		b.Run("tako-fasthttp", func(b *testing.B) { takoFast(b, &bind.Options{}, true) })
+		b.Run("fiber", func(b *testing.B) { serveFast(b, fiberApp(true, false, b, fiber.Config{}).Handler()) })
+		b.Run("tako-nethttp", func(b *testing.B) { takoNetHTTP(b, &bind.Options{}, true) })
+		b.Run("gin", func(b *testing.B) { serveNetHTTP(b, ginEngine(true, false, b)) })
+		b.Run("echo", func(b *testing.B) { serveNetHTTP(b, echoServer(true, false, b)) })
+	})
 }
