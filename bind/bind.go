@@ -29,10 +29,10 @@ type Options struct {
 	// ZeroCopy lets bound strings and []byte fields (and strings decoded
 	// from the JSON body) alias the Source's buffers instead of being
 	// copied. They are then valid only as long as those buffers: with
-	// Tako's Ctx, until the handler returns. Values from a *http.Request
-	// are immutable Go strings, so ZeroCopy is always safe with [Request]
-	// for query, header and path values (the JSON body buffer is read
-	// per request and never reused, so it is safe too).
+	// Tako's Ctx, until the handler returns. A [StableSource] (such as
+	// [Request]: a *http.Request's strings are immutable and its body
+	// buffer is its own) is never copied from, since aliasing it is safe:
+	// ZeroCopy changes nothing there.
 	ZeroCopy bool
 
 	// JSON configures the body decoder. Its ZeroCopy field is ignored:
@@ -98,6 +98,11 @@ func (o *Options) Bind(src Source, v any) error {
 		return p.unknown
 	}
 	b := binder{o: o, src: src, p: p, base: rv.UnsafePointer(), cp: !o.ZeroCopy}
+	if b.cp {
+		if ss, ok := src.(StableSource); ok && ss.Stable() {
+			b.cp = false
+		}
+	}
 	if p.hasJSON || p.hasForm {
 		if err := b.body(v); err != nil {
 			return err
@@ -175,7 +180,7 @@ func (b *binder) body(v any) error {
 			return nil
 		}
 		jc := b.o.JSON
-		jc.ZeroCopy = b.o.ZeroCopy
+		jc.ZeroCopy = !b.cp
 		if err := jc.Unmarshal(data, v); err != nil {
 			b.bodyBad = true
 			b.errs = append(b.errs, jsonError(err))

@@ -192,5 +192,8 @@ func (q QueryString) Visit(loc Location, fn func(key, value string) bool) {
 // Body implements [Source]: a query string has no body.
 func (QueryString) Body() ([]byte, error) { return nil, nil }
 
+// Stable implements [StableSource]: a Go string never changes.
+func (QueryString) Stable() bool { return true }
+
 // ContentType implements [Source]: "".
 func (QueryString) ContentType() string { return "" }
