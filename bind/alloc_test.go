@@ -74,10 +74,11 @@ func TestBindAllocs(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("QueryString Bind allocates %v times, want 0", n)
 	}
-	// bind.Request is one pointer wide: no boxing.
+	// bind.Request is one pointer wide (no boxing) and stable: even the
+	// safe default copies nothing.
 	r := httptest.NewRequest("GET", "/?page=2&sort=date", nil)
 	if n := testing.AllocsPerRun(200, func() {
-		if err := zc.Bind(bind.Request{R: r}, &qv); err != nil {
+		if err := bind.Bind(bind.Request{R: r}, &qv); err != nil {
 			t.Fatal(err)
 		}
 	}); n != 0 {

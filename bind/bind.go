@@ -29,10 +29,10 @@ type Options struct {
 	// ZeroCopy lets bound strings and []byte fields (and strings decoded
 	// from the JSON body) alias the Source's buffers instead of being
 	// copied. They are then valid only as long as those buffers: with
-	// Tako's Ctx, until the handler returns. Values from a *http.Request
-	// are immutable Go strings, so ZeroCopy is always safe with [Request]
-	// for query, header and path values (the JSON body buffer is read
-	// per request and never reused, so it is safe too).
+	// Tako's Ctx, until the handler returns. A [StableSource] (such as
+	// [Request]: a *http.Request's strings are immutable and its body
+	// buffer is its own) is never copied from, since aliasing it is safe:
+	// ZeroCopy changes nothing there.
 	ZeroCopy bool
 
 	// JSON configures the body decoder. Its ZeroCopy field is ignored:
@@ -98,6 +98,11 @@ func (o *Options) Bind(src Source, v any) error {
 		return p.unknown
 	}
 	b := binder{o: o, src: src, p: p, base: rv.UnsafePointer(), cp: !o.ZeroCopy}
+	if b.cp {
+		if ss, ok := src.(StableSource); ok && ss.Stable() {
+			b.cp = false
+		}
+	}
 	if p.hasJSON || p.hasForm {
 		if err := b.body(v); err != nil {
 			return err
@@ -175,7 +180,7 @@ func (b *binder) body(v any) error {
 			return nil
 		}
 		jc := b.o.JSON
-		jc.ZeroCopy = b.o.ZeroCopy
+		jc.ZeroCopy = !b.cp
 		if err := jc.Unmarshal(data, v); err != nil {
 			b.bodyBad = true
 			b.errs = append(b.errs, jsonError(err))
@@ -324,17 +329,23 @@ func (b *binder) slice(f *field, ptr unsafe.Pointer) {
 }
 
 // fill sets slice field f from the values get returns for i = 0, 1, ...
+// Up to len(seen) values are collected in one pass (a Source may scan its
+// whole query for each i); more are fetched again for the second pass.
 func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)) {
-	n := 0
+	var seen [8]string
+	nv, n := 0, 0
 	for i := 0; ; i++ {
 		s, ok := get(i)
 		if !ok {
 			break
 		}
-		if s == "" {
-			continue
+		if i < len(seen) {
+			seen[i] = s
 		}
-		n += countParts(s, f.split)
+		nv++
+		if s != "" {
+			n += countParts(s, f.split)
+		}
 	}
 	if n == 0 {
 		if b.decoded && f.zeroOnBody {
@@ -351,10 +362,12 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 	data := sl.UnsafePointer()
 	size := f.sc.typ.Size()
 	k := 0
-	for i := 0; ; i++ {
-		s, ok := get(i)
-		if !ok {
-			break
+	for i := 0; i < nv; i++ {
+		var s string
+		if i < len(seen) {
+			s = seen[i]
+		} else {
+			s, _ = get(i)
 		}
 		if s == "" {
 			continue
@@ -365,6 +378,9 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 				if j := indexComma(s); j >= 0 {
 					part, rest, more = s[:j], s[j+1:], true
 				}
+			}
+			if k >= n { // the source changed between passes
+				return
 			}
 			if err := f.sc.set(unsafe.Add(data, uintptr(k)*size), part, b.cp); err != nil {
 				b.fail(f, RuleType, convMessage(&f.sc, part, err), err)

@@ -73,7 +73,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 			return u.UnmarshalText([]byte(s))
 		}
 		return sc, nil
-	case typ == bytesType:
+	case typ.Kind() == reflect.Slice && typ.Elem().Kind() == reflect.Uint8:
 		sc.what = "bytes"
 		sc.set = func(p unsafe.Pointer, s string, cp bool) error {
 			if cp {

@@ -16,8 +16,29 @@
 //	in, err := bind.Into[ListUsers](bind.Request{r}) // a *http.Request
 //
 // bind works on any request that implements the small [Source] interface:
-// [Request] and [RequestParams] adapt a *http.Request, [QueryString] a raw
-// query string, and Tako's Ctx implements it on its fasthttp request.
+// [Request] and [RequestParams] adapt a *http.Request, [FastHTTP] a
+// *fasthttp.RequestCtx, [QueryString] a raw query string, and Tako's Ctx
+// implements it on its own request.
+//
+// # Implementing Source
+//
+// A Source answers four questions, none of which needs to allocate:
+//
+//   - Value(loc, name, i): the i-th value of a key in the path parameters,
+//     query, headers or cookies, as a string that may alias the request's
+//     buffers. Return ok=false past the last value; bind never asks for
+//     InForm or InBody here (it parses forms and JSON from Body itself).
+//     Header names arrive canonical ("X-Trace-Id"); percent-decoding of
+//     the query is the Source's job ([QueryValue] does it in place).
+//   - Visit(loc, fn): every key and value at loc, for `query:"*"` maps.
+//   - Body(): the whole body, already bounded by the server's limit.
+//   - ContentType(): the Content-Type header.
+//
+// Implement it on a pointer type (or a struct holding one pointer) so that
+// converting it to a Source does not allocate. A server that parses
+// multipart bodies itself (with temporary files and limits) also
+// implements [MultipartSource]; bind then takes form values and files from
+// that form.
 //
 // # Plans
 //

@@ -272,3 +272,27 @@ func TestMapFields(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestWireName(t *testing.T) {
+	typ := reflect.TypeFor[kinds]()
+	for _, tc := range []struct {
+		path, name string
+		in         bind.Location
+		ok         bool
+	}{
+		{"Embedded.Region", "region", bind.InQuery, true},
+		{"Nested.Zone", "zone", bind.InQuery, true},
+		{"I64", "i64", bind.InQuery, true},
+		{"Skip", "", 0, false},
+		{"Nope", "", 0, false},
+	} {
+		name, in, ok := bind.WireName(typ, tc.path)
+		if name != tc.name || in != tc.in || ok != tc.ok {
+			t.Errorf("WireName(%q) = %q, %v, %v", tc.path, name, in, ok)
+		}
+	}
+	name, in, ok := bind.WireName(reflect.TypeFor[*bodyIn](), "Address.Zip")
+	if name != "address.zip" || in != bind.InBody || !ok {
+		t.Errorf("nested JSON: %q %v %v", name, in, ok)
+	}
+}

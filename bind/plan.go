@@ -314,3 +314,25 @@ func hasOpt(opts, o string) bool {
 func (f *field) at(base unsafe.Pointer) unsafe.Pointer {
 	return unsafe.Add(base, f.offset)
 }
+
+// WireName maps a field of struct type t, named by its Go path ("Email",
+// "Address.Zip", "Embedded.Region": the form go-playground/validator's
+// StructNamespace uses, without the leading type name), to where it binds
+// from and its wire name ("email", "address.zip", "region"). ok is false
+// for a field bind does not bind or validate, or a type it cannot plan.
+// Validator adapters use it to report errors by wire name.
+func WireName(t reflect.Type, goPath string) (name string, in Location, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	p, err := planFor(t)
+	if err != nil {
+		return "", 0, false
+	}
+	for i := range p.fields {
+		if f := &p.fields[i]; f.goName == goPath {
+			return f.name, f.in, true
+		}
+	}
+	return "", 0, false
+}

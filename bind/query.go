@@ -23,11 +23,32 @@ func QueryValue(raw, name string, i int) (string, bool) {
 		} else {
 			pair, raw = raw, ""
 		}
-		if pair == "" || strings.IndexByte(pair, ';') >= 0 {
+		if pair == "" {
 			continue
 		}
-		key, val, _ := strings.Cut(pair, "=")
-		if !keyEqual(key, name) || !validEscapes(val) {
+		// Find the key's end, noting escapes in it; compare cheaply first.
+		k := 0
+		esc := false
+		for k < len(pair) && pair[k] != '=' {
+			if c := pair[k]; c == '%' || c == '+' {
+				esc = true
+			}
+			k++
+		}
+		key := pair[:k]
+		if esc {
+			if !keyEqual(key, name) {
+				continue
+			}
+		} else if key != name {
+			continue
+		}
+		val := ""
+		if k < len(pair) {
+			val = pair[k+1:]
+		}
+		// net/url skips a pair with a ';' or a bad escape.
+		if strings.IndexByte(pair, ';') >= 0 || !validEscapes(val) {
 			continue
 		}
 		if i > 0 {
@@ -170,6 +191,9 @@ func (q QueryString) Visit(loc Location, fn func(key, value string) bool) {
 
 // Body implements [Source]: a query string has no body.
 func (QueryString) Body() ([]byte, error) { return nil, nil }
+
+// Stable implements [StableSource]: a Go string never changes.
+func (QueryString) Stable() bool { return true }
 
 // ContentType implements [Source]: "".
 func (QueryString) ContentType() string { return "" }

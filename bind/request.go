@@ -43,6 +43,10 @@ func (r Request) Visit(loc Location, fn func(key, value string) bool) {
 // bytes.
 func (r Request) Body() ([]byte, error) { return readBody(r.R, DefaultMaxBody) }
 
+// Stable implements [StableSource]: a *http.Request's strings are ordinary
+// Go strings and its body is read into a buffer of its own.
+func (Request) Stable() bool { return true }
+
 // ContentType implements [Source].
 func (r Request) ContentType() string { return headerValue(r.R.Header, "Content-Type") }
 
@@ -81,6 +85,9 @@ func (r *RequestParams) Body() ([]byte, error) {
 	}
 	return readBody(r.R, n)
 }
+
+// Stable implements [StableSource], as [Request.Stable].
+func (*RequestParams) Stable() bool { return true }
 
 // ContentType implements [Source].
 func (r *RequestParams) ContentType() string { return headerValue(r.R.Header, "Content-Type") }

@@ -81,3 +81,15 @@ type MultipartSource interface {
 	Source
 	MultipartForm() (*multipart.Form, error)
 }
+
+// StableSource is a [Source] whose strings and body are never reused or
+// modified after it returns them: ordinary Go strings, as a *http.Request
+// has, and a body buffer read for this request alone. bind then stores them
+// without copying even when [Options.ZeroCopy] is off, since aliasing them
+// is safe. [Request], [RequestParams] and [QueryString] are stable;
+// [FastHTTP] is not (fasthttp reuses its buffers).
+type StableSource interface {
+	Source
+	// Stable reports whether the source's values may be aliased freely.
+	Stable() bool
+}
