@@ -21,25 +21,37 @@ import (
 func (c *Ctx) Cookies() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		if c.engine == FastHTTP {
-			for k, v := range c.fc.Request.Header.Cookies() {
-				if !yield(c.str(k), c.str(v)) {
-					return
+			// fasthttp's parsed cookies (those Ctx.Cookie reads), through VisitAllCookie:
+			// its range iterator's state would escape to the heap, and Peek("Cookie")
+			// re-serialises collected cookies into a new buffer. After yield says stop,
+			// the remaining calls do nothing.
+			done := false
+			c.fc.Request.Header.VisitAllCookie(func(k, v []byte) {
+				if !done && !yield(c.str(k), c.str(v)) {
+					done = true
 				}
-			}
+			})
 			return
 		}
 		// HTTP/2 clients may send one Cookie header per cookie (RFC 9113 §8.2.3).
 		for _, h := range c.r.Header["Cookie"] {
-			it := parse.ParseCookie(h)
-			for {
-				ck, ok := it.Next()
-				if !ok {
-					break
-				}
-				if !yield(ck.Name, ck.Value) {
-					return
-				}
+			if !yieldCookies(h, yield) {
+				return
 			}
+		}
+	}
+}
+
+// yieldCookies yields the pairs of one Cookie header line; false means stop.
+func yieldCookies(h string, yield func(string, string) bool) bool {
+	it := parse.ParseCookie(h)
+	for {
+		ck, ok := it.Next()
+		if !ok {
+			return true
+		}
+		if !yield(ck.Name, ck.Value) {
+			return false
 		}
 	}
 }

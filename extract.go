@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/tako-go/tako/bind"
 	"github.com/tako-go/tako/parse"
 	"github.com/valyala/fasthttp"
 )
@@ -26,7 +27,8 @@ type extractState struct {
 	formValues url.Values    // NetHTTP: the parsed urlencoded body
 	formRead   bool
 
-	json *parse.JSON // the route's JSON configuration (WithJSON), nil for the default
+	json *parse.JSON   // the route's JSON configuration (WithJSON), nil for Config.JSON
+	bind *bind.Options // the route's bind options (WithJSON), nil for the App's
 
 	tmp []*os.File // multipart spill files, closed and removed when the request ends
 }
@@ -46,7 +48,7 @@ func (s *extractState) reset() {
 	s.form.Reset()
 	s.formValues = nil
 	s.formRead = false
-	s.json = nil
+	s.json, s.bind = nil, nil
 }
 
 // Headers returns an iterator over every request header, name and value, in the order the
@@ -56,11 +58,14 @@ func (s *extractState) reset() {
 func (c *Ctx) Headers() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		if c.engine == FastHTTP {
-			for k, v := range c.fc.Request.Header.All() {
-				if !yield(c.str(k), c.str(v)) {
-					return
+			// VisitAll rather than fasthttp's All iterator, whose range state would escape
+			// to the heap; after yield says stop, the remaining calls do nothing.
+			done := false
+			c.fc.Request.Header.VisitAll(func(k, v []byte) {
+				if !done && !yield(c.str(k), c.str(v)) {
+					done = true
 				}
-			}
+			})
 			return
 		}
 		if c.r.Host != "" {

@@ -163,3 +163,54 @@ func serveInMemoryFrom(tb testing.TB, app *tako.App, peer net.Addr) *rawClient {
 	})
 	return &rawClient{conn: conn, buf: make([]byte, 4096)}
 }
+
+type bindAllocIn struct {
+	ID    int64 `path:"id"`
+	Page  int   `query:"page"`
+	Limit int   `header:"X-Limit"`
+	Debug bool  `cookie:"debug"`
+}
+
+// TestBindAllocsFastHTTP measures Ctx.Bind of a struct with no string fields from path,
+// query, header and cookie on the fasthttp engine: the binding itself must not allocate.
+func TestBindAllocsFastHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation test")
+	}
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	c, req := bindAllocClient(t)
+	for range 100 {
+		if got := c.roundTrip(t, req); string(got) != "ok" {
+			t.Fatalf("body %q", got)
+		}
+	}
+	if n := testing.AllocsPerRun(500, func() { c.roundTrip(t, req) }); n != 0 {
+		t.Errorf("%v allocs per request, want 0", n)
+	}
+}
+
+func BenchmarkBindFastHTTP(b *testing.B) {
+	c, req := bindAllocClient(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.roundTrip(b, req)
+	}
+}
+
+// bindAllocClient serves a route that binds bindAllocIn and returns a client and request.
+func bindAllocClient(t testing.TB) (*rawClient, []byte) {
+	app := tako.New(tako.Config{Logger: discardLogger()})
+	var in bindAllocIn
+	app.Get("/items/:id", func(c *tako.Ctx) error {
+		if err := c.Bind(&in); err != nil {
+			return err
+		}
+		if in.ID != 42 || in.Page != 3 || in.Limit != 10 || !in.Debug {
+			return c.Text("bad")
+		}
+		return c.Text("ok")
+	})
+	return serveInMemory(t, app), []byte("GET /items/42?page=3 HTTP/1.1\r\nHost: x\r\nX-Limit: 10\r\nCookie: debug=true\r\n\r\n")
+}

@@ -110,8 +110,24 @@ func (c *Ctx) BindSource() bind.Source { return bindSource{c} }
 // body of the wrong media type, 413 for a body or part over its limit, 422 when only
 // validation rules failed; the detail lists every failing field by its wire name.
 func (c *Ctx) Bind(v any) error {
-	o := bind.Options{JSON: *c.jsonCfg()}
-	return bindError(o.Bind(bindSource{c}, v))
+	return bindError(c.bindOptions().Bind(bindSource{c}, v))
+}
+
+// appBindOptions is the App state holding the bind.Options of routes without WithJSON.
+type appBindOptions struct{ o bind.Options }
+
+// bindOptions returns the request's bind.Options, built once per App and per WithJSON (a
+// bind.Options made per request would escape to the heap through Options.Bind).
+func (c *Ctx) bindOptions() *bind.Options {
+	if c.ext.bind != nil {
+		return c.ext.bind
+	}
+	if ab, ok := StateOf[*appBindOptions](c.app); ok {
+		return &ab.o
+	}
+	ab := &appBindOptions{o: bind.Options{JSON: c.app.cfg.JSON}}
+	v, _ := c.app.state.LoadOrStore(stateKey[*appBindOptions]{}, ab)
+	return &v.(*appBindOptions).o
 }
 
 // BindInto binds a new T from the request; see Ctx.Bind.
@@ -158,9 +174,10 @@ func bindError(err error) error {
 //	app.Post("/ingest", tako.Handle(ingest), tako.WithJSON(parse.JSON{Mode: parse.JSONAlways}))
 func WithJSON(cfg parse.JSON) Middleware {
 	p := &cfg // one pointer, shared: storing it per request does not allocate
+	bo := &bind.Options{JSON: cfg}
 	return func(next Handler) Handler {
 		return func(c *Ctx) error {
-			c.ext.json = p
+			c.ext.json, c.ext.bind = p, bo
 			return next(c)
 		}
 	}
