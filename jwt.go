@@ -240,3 +240,29 @@ func jwtErrorText(err error) string {
 	}
 	return "the token is invalid"
 }
+
+// RequireJWT returns middleware that verifies the request's token with v (see JWT) and
+// stores the claims for the handlers it wraps, which read them with Local:
+//
+//	api := app.Group("/api", tako.RequireJWT[Claims](verifier))
+//	api.Get("/me", func(c *tako.Ctx) error {
+//		claims, _ := tako.Local[*Claims](c)
+//		return c.Text(claims.Subject)
+//	})
+//
+// A request without a valid token gets JWT's 401.
+func RequireJWT[T any, PT interface {
+	*T
+	jwt.Claims
+}](v *JWTVerifier) Middleware {
+	return func(next Handler) Handler {
+		return func(c *Ctx) error {
+			claims, err := JWT[T, PT](c, v)
+			if err != nil {
+				return err
+			}
+			SetLocal(c, claims)
+			return next(c)
+		}
+	}
+}

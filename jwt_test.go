@@ -206,3 +206,32 @@ func mustRSA(t *testing.T) *rsa.PrivateKey {
 }
 
 func base64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestRequireJWT(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	run(t, func(t *testing.T, h *harness) {
+		v, err := tako.NewJWTVerifier(tako.JWTConfig{Algorithms: []string{"HS256"}, HMACKeys: [][]byte{secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app := h.newApp()
+		api := app.Group("/api", tako.RequireJWT[testClaims](v))
+		api.Get("/me", func(c *tako.Ctx) error {
+			claims, ok := tako.Local[*testClaims](c)
+			if !ok {
+				return c.Text("no claims")
+			}
+			return c.Text(claims.Subject + " " + claims.Role)
+		})
+		h.start()
+		tok := sign(t, jwt.SigningMethodHS256, secret, claimsAt(time.Now().Add(time.Hour), time.Time{}, time.Time{}, ""))
+		expect(t, h.get("/api/me", "Authorization: Bearer "+tok), 200, "alice admin")
+		if r := h.get("/api/me"); r.status != 401 || r.header.Get("WWW-Authenticate") != `Bearer realm="api"` {
+			t.Errorf("no token: %d %q", r.status, r.header.Get("WWW-Authenticate"))
+		}
+		expired := sign(t, jwt.SigningMethodHS256, secret, claimsAt(time.Now().Add(-time.Hour), time.Time{}, time.Time{}, ""))
+		if r := h.get("/api/me", "Authorization: Bearer "+expired); r.status != 401 || !strings.Contains(r.body, "expired") {
+			t.Errorf("expired: %d %q", r.status, r.body)
+		}
+	})
+}
