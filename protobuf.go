@@ -3,8 +3,10 @@ package tako
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/tako-go/tako/parse"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -49,4 +51,41 @@ func (c *Ctx) Proto(m proto.Message) error {
 	}
 	c.scratch = b
 	return c.send(MIMEProtobuf, b, "")
+}
+
+// bindProtoOrJSON decodes m from a protobuf body, or from a JSON body with protojson
+// (unknown fields rejected), by Content-Type.
+func (c *Ctx) bindProtoOrJSON(m proto.Message) error {
+	mt, err := parse.ParseMediaType(c.Header("Content-Type"))
+	if err == nil && isProtobufType(mt) {
+		return c.BindProto(m)
+	}
+	if c.Header("Content-Type") != "" && (err != nil || !(mt.Is(mimeJSON) || parse.EqualFold(mt.Subtype, "json") ||
+		strings.HasSuffix(strings.ToLower(mt.Subtype), "+json"))) {
+		return &Error{Status: http.StatusUnsupportedMediaType, Detail: "expected an application/x-protobuf or application/json body"}
+	}
+	b, err := c.Body()
+	if err != nil {
+		return err
+	}
+	if err := protojson.Unmarshal(b, m); err != nil {
+		return &Error{Status: http.StatusBadRequest, Detail: "invalid JSON body: " + err.Error(), Err: err}
+	}
+	return nil
+}
+
+// protoOfferings are the representations of a protobuf response, JSON first (the default).
+var protoOfferings = []string{mimeJSON, MIMEProtobuf, "application/protobuf"}
+
+// protoOrJSON writes m as protobuf when the request's Accept prefers it, else as protojson.
+func (c *Ctx) protoOrJSON(m proto.Message) error {
+	if best, _ := c.Negotiate(protoOfferings...); best != mimeJSON {
+		return c.Proto(m)
+	}
+	b, err := protojson.MarshalOptions{}.MarshalAppend(c.scratch[:0], m)
+	if err != nil {
+		return &Error{Status: http.StatusInternalServerError, Err: fmt.Errorf("tako: encoding protobuf response as JSON: %w", err)}
+	}
+	c.scratch = b
+	return c.send(mimeJSON, b, "")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tako-go/tako/bind"
 	"github.com/tako-go/tako/parse"
+	"google.golang.org/protobuf/proto"
 )
 
 // Struct binding (package bind) on the Ctx, the typed handler form, and the per-route JSON
@@ -200,7 +201,13 @@ func (c *Ctx) JSONConfig() parse.JSON { return *c.jsonCfg() }
 // Ctx.Bind (path, query, headers, cookies, form and JSON body, as In's tags say, then
 // validation), calls fn, and encodes the Out it returns as JSON with the current status
 // (fn may call c.Status(201)). An error from binding or from fn goes to the error handler.
-// An In of struct{} binds nothing; an Out of struct{} answers 204 No Content.
+// In may be a struct or a pointer to one; an In of struct{} binds nothing; an Out of
+// struct{} answers 204 No Content.
+//
+// Protocol Buffers messages work too: an In that is a generated message (*pb.CreateUser) is
+// decoded from an application/x-protobuf body (Ctx.BindProto), or from JSON with protojson;
+// an Out that is one is sent as protobuf when the Accept header prefers it over JSON, and
+// as protojson JSON otherwise.
 //
 //	type CreateUser struct {
 //		Name  string `json:"name" validate:"required,max=50"`
@@ -213,11 +220,28 @@ func (c *Ctx) JSONConfig() parse.JSON { return *c.jsonCfg() }
 // The handler keeps In and Out: HandlerTypes reports them for a Handler made here, and
 // App.Operations lists them for every route, for OpenAPI generation.
 func Handle[In, Out any](fn func(c *Ctx, in In) (Out, error)) Handler {
-	bindIn := reflect.TypeFor[In]() != reflect.TypeFor[struct{}]()
-	noContent := reflect.TypeFor[Out]() == reflect.TypeFor[struct{}]()
+	inT, outT := reflect.TypeFor[In](), reflect.TypeFor[Out]()
+	bindIn := inT != reflect.TypeFor[struct{}]()
+	// A pointer In (*CreateUser) is bound into a new value; a protobuf message In
+	// (*pb.CreateUser) is decoded from a protobuf or JSON (protojson) body.
+	ptrIn := inT.Kind() == reflect.Pointer && inT.Elem().Kind() == reflect.Struct
+	protoIn := ptrIn && inT.Implements(protoMessageType)
+	protoOut := outT.Implements(protoMessageType)
+	noContent := outT == reflect.TypeFor[struct{}]()
 	var h Handler = func(c *Ctx) error {
 		var in In
-		if bindIn {
+		switch {
+		case protoIn:
+			in = reflect.New(inT.Elem()).Interface().(In)
+			if err := c.bindProtoOrJSON(any(in).(proto.Message)); err != nil {
+				return err
+			}
+		case ptrIn:
+			in = reflect.New(inT.Elem()).Interface().(In)
+			if err := c.Bind(in); err != nil {
+				return err
+			}
+		case bindIn:
 			if err := c.Bind(&in); err != nil {
 				return err
 			}
@@ -226,14 +250,19 @@ func Handle[In, Out any](fn func(c *Ctx, in In) (Out, error)) Handler {
 		if err != nil {
 			return err
 		}
-		if noContent {
+		switch {
+		case noContent:
 			return c.NoContent()
+		case protoOut:
+			return c.protoOrJSON(any(out).(proto.Message))
 		}
 		return c.JSON(&out)
 	}
-	typedHandlers.Store(funcID(h), HandlerTypes{In: reflect.TypeFor[In](), Out: reflect.TypeFor[Out]()})
+	typedHandlers.Store(funcID(h), HandlerTypes{In: inT, Out: outT})
 	return h
 }
+
+var protoMessageType = reflect.TypeFor[proto.Message]()
 
 // HandlerTypes are the input and output types of a typed handler (Handle).
 type HandlerTypes struct {

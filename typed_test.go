@@ -1,6 +1,7 @@
 package tako_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/tako-go/tako"
 	"github.com/tako-go/tako/parse"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 type createUser struct {
@@ -181,5 +184,49 @@ func TestBindForm(t *testing.T) {
 		}
 		mct, body := multipartBody(t, [][2]string{{"name", "bob"}, {"age", "40"}, {"topic", "x"}}, nil)
 		expect(t, h.do("POST", "/", body, "Content-Type: "+mct), 200, "bob 40 x ")
+	})
+}
+
+func TestHandlePointerAndProto(t *testing.T) {
+	run(t, func(t *testing.T, h *harness) {
+		app := h.newApp()
+		app.Post("/ptr/:org", tako.Handle(func(c *tako.Ctx, in *createUser) (*user, error) {
+			return &user{Org: in.Org, Name: in.Name}, nil
+		}))
+		app.Post("/pb", tako.Handle(func(c *tako.Ctx, in *structpb.Struct) (*structpb.Struct, error) {
+			in.Fields["seen"] = structpb.NewBoolValue(true)
+			return in, nil
+		}))
+		h.start()
+		r := h.do("POST", "/ptr/5", strings.NewReader(`{"name":"bo","email":"b@example.com"}`), "Content-Type: application/json")
+		expect(t, r, 200, `{"id":0,"org":5,"name":"bo","email":"","tags":null,"trace":"","session":"","dry":false}`)
+		if r := h.do("POST", "/ptr/5", strings.NewReader(`{"email":"b@example.com"}`), "Content-Type: application/json"); r.status != 422 {
+			t.Errorf("pointer In validation: %d %q", r.status, r.body)
+		}
+
+		in, _ := structpb.NewStruct(map[string]any{"a": 1.5})
+		want, _ := structpb.NewStruct(map[string]any{"a": 1.5, "seen": true})
+		body, _ := proto.Marshal(in)
+		r = h.do("POST", "/pb", bytes.NewReader(body), "Content-Type: application/x-protobuf", "Accept: application/x-protobuf")
+		got := &structpb.Struct{}
+		if r.status != 200 || r.header.Get("Content-Type") != "application/x-protobuf" || proto.Unmarshal([]byte(r.body), got) != nil || !proto.Equal(got, want) {
+			t.Errorf("protobuf in and out: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+		}
+		r = h.do("POST", "/pb", strings.NewReader(`{"a":1.5}`), "Content-Type: application/json")
+		var m map[string]any
+		if r.status != 200 || r.header.Get("Content-Type") != "application/json" || json.Unmarshal([]byte(r.body), &m) != nil ||
+			!reflect.DeepEqual(m, map[string]any{"a": 1.5, "seen": true}) {
+			t.Errorf("protojson in and out: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+		}
+		r = h.do("POST", "/pb", bytes.NewReader(body), "Content-Type: application/protobuf")
+		if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("protobuf in, JSON out by default: %d %q", r.status, r.header.Get("Content-Type"))
+		}
+		if r := h.do("POST", "/pb", strings.NewReader(`{"a":`), "Content-Type: application/json"); r.status != 400 {
+			t.Errorf("bad protojson: %d", r.status)
+		}
+		if r := h.do("POST", "/pb", strings.NewReader(`a`), "Content-Type: text/plain"); r.status != 415 {
+			t.Errorf("text body: %d", r.status)
+		}
 	})
 }
