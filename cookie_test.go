@@ -1,7 +1,9 @@
 package tako_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +27,9 @@ func TestCookiesRead(t *testing.T) {
 		expect(t, r, 200, `a=1&b=two&empty=&c=x%20y|two|truefalse`)
 		r = h.get("/") // no Cookie header at all
 		expect(t, r, 200, `||falsefalse`)
+		// Several Cookie lines, as HTTP/2 clients send them (RFC 9113 §8.2.3).
+		r = h.get("/", "Cookie: a=1", "Cookie: b=2; empty=")
+		expect(t, r, 200, `a=1&b=2&empty=|2|truefalse`)
 	})
 }
 
@@ -280,5 +285,50 @@ func TestSignedCookieVerifyAllocs(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("Verify: %v allocs, want 0", n)
+	}
+}
+
+// TestCookiesH2C reads cookies, a signed cookie and Bind's cookie field over HTTP/2 (h2c),
+// where clients may send each cookie as its own header field.
+func TestCookiesH2C(t *testing.T) {
+	signer := mustSigner(t, tako.GenerateCookieKey())
+	signed, _ := signer.Sign("s", "v1")
+	type in struct {
+		B string `cookie:"b"`
+	}
+	app := tako.New()
+	app.Get("/", func(c *tako.Ctx) error {
+		var all []string
+		for k, v := range c.Cookies() {
+			all = append(all, k+"="+v)
+		}
+		sv, _ := signer.Cookie(c, "s")
+		v, err := tako.BindInto[in](c)
+		if err != nil {
+			return err
+		}
+		return c.Text(strings.Join(all[:2], "&") + " " + sv + " " + v.B + " " + c.Protocol())
+	})
+	srv := httptest.NewUnstartedServer(app.Handler())
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	srv.Config.Protocols = &p
+	srv.Start()
+	defer srv.Close()
+	var cp http.Protocols
+	cp.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &cp}
+	defer tr.CloseIdleConnections()
+	req, _ := http.NewRequest("GET", srv.URL+"/", nil)
+	req.Header.Add("Cookie", "a=1")
+	req.Header.Add("Cookie", "b=2; s="+signed)
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "a=1&b=2 v1 2 HTTP/2.0" {
+		t.Errorf("got %q", b)
 	}
 }
