@@ -138,16 +138,21 @@ type binder struct {
 	p        *plan
 	base     unsafe.Pointer
 	cp       *copier // nil: strings alias the source
-	decoded  bool   // a JSON body was decoded into the struct
-	bodyBad  bool   // the body failed to decode
-	formRaw  string // urlencoded body
-	formKind uint8  // 0 none, 1 urlencoded, 2 multipart
+	decoded  bool    // a JSON body was decoded into the struct
+	bodyBad  bool    // the body failed to decode
+	formRaw  string  // urlencoded body
+	formKind uint8   // 0 none, 1 urlencoded, 2 multipart
 	mform    *multipart.Form
 	errs     []FieldError
 }
 
 func (b *binder) fail(f *field, rule, msg string, err error) {
 	b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: rule, Message: msg, Err: err})
+	if b.decoded && f.zeroOnBody && f.kind != kBody {
+		// What the JSON body put there must not survive (nor alias the
+		// body): the field comes from its own source only.
+		reflect.NewAt(f.typ, f.at(b.base)).Elem().SetZero()
+	}
 }
 
 func (b *binder) body(v any) error {

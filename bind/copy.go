@@ -88,7 +88,14 @@ func jsonStrings(t reflect.Type, base uintptr, out []uintptr, depth int) ([]uint
 		if !sf.IsExported() && !sf.Anonymous {
 			continue
 		}
-		if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name == "-" {
+		jsonTag, hasJSON := sf.Tag.Lookup("json")
+		if name, _, _ := strings.Cut(jsonTag, ","); name == "-" {
+			continue
+		}
+		if !hasJSON && hasSourceTag(sf.Tag) {
+			// encoding/json may set it by its Go name, but Bind then
+			// always overwrites it from its source or zeroes it
+			// (field.zeroOnBody), also when its value fails to convert.
 			continue
 		}
 		ft := sf.Type
@@ -118,4 +125,13 @@ func jsonStrings(t reflect.Type, base uintptr, out []uintptr, depth int) ([]uint
 		}
 	}
 	return out, true
+}
+
+func hasSourceTag(tag reflect.StructTag) bool {
+	for _, lt := range locTags {
+		if _, ok := tag.Lookup(lt.tag); ok {
+			return true
+		}
+	}
+	return false
 }
