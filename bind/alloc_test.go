@@ -33,9 +33,10 @@ func allocSource() *fakeSource {
 	}
 }
 
-// TestBindAllocs: zero-copy binding of path, query, header, cookie and a JSON
-// body allocates nothing; safe mode allocates exactly one copy per bound
-// string (sort, trace, sid, name, email).
+// TestBindAllocs: binding path, query, header, cookie and a JSON body
+// allocates nothing in zero-copy mode, and in safe mode nothing either on
+// average: the copies share pooled 512-byte chunks (one allocation every
+// few dozen calls here).
 func TestBindAllocs(t *testing.T) {
 	if testing.CoverMode() != "" {
 		t.Skip("coverage instrumentation allocates")
@@ -57,8 +58,8 @@ func TestBindAllocs(t *testing.T) {
 		if err := bind.Bind(src, &v); err != nil {
 			t.Fatal(err)
 		}
-	}); n != 5 {
-		t.Errorf("safe Bind allocates %v times, want 5 (one per string field)", n)
+	}); n != 0 {
+		t.Errorf("safe Bind allocates %v times per call, want 0", n)
 	}
 	// A query string Source with no escapes: nothing allocates either.
 	type q struct {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"reflect"
-	"strings"
 	"unsafe"
 
 	"github.com/tako-go/tako/parse"
@@ -97,10 +96,11 @@ func (o *Options) Bind(src Source, v any) error {
 	if p.unknown != nil && o.Validator == nil {
 		return p.unknown
 	}
-	b := binder{o: o, src: src, p: p, base: rv.UnsafePointer(), cp: !o.ZeroCopy}
-	if b.cp {
-		if ss, ok := src.(StableSource); ok && ss.Stable() {
-			b.cp = false
+	b := binder{o: o, src: src, p: p, base: rv.UnsafePointer()}
+	if !o.ZeroCopy {
+		if ss, ok := src.(StableSource); !ok || !ss.Stable() {
+			b.cp = copierPool.Get().(*copier)
+			defer copierPool.Put(b.cp)
 		}
 	}
 	if p.hasJSON || p.hasForm {
@@ -137,17 +137,22 @@ type binder struct {
 	src      Source
 	p        *plan
 	base     unsafe.Pointer
-	cp       bool
-	decoded  bool   // a JSON body was decoded into the struct
-	bodyBad  bool   // the body failed to decode
-	formRaw  string // urlencoded body
-	formKind uint8  // 0 none, 1 urlencoded, 2 multipart
+	cp       *copier // nil: strings alias the source
+	decoded  bool    // a JSON body was decoded into the struct
+	bodyBad  bool    // the body failed to decode
+	formRaw  string  // urlencoded body
+	formKind uint8   // 0 none, 1 urlencoded, 2 multipart
 	mform    *multipart.Form
 	errs     []FieldError
 }
 
 func (b *binder) fail(f *field, rule, msg string, err error) {
 	b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: rule, Message: msg, Err: err})
+	if b.decoded && f.zeroOnBody && f.kind != kBody {
+		// What the JSON body put there must not survive (nor alias the
+		// body): the field comes from its own source only.
+		reflect.NewAt(f.typ, f.at(b.base)).Elem().SetZero()
+	}
 }
 
 func (b *binder) body(v any) error {
@@ -167,7 +172,7 @@ func (b *binder) body(v any) error {
 		// Defaults first, so the body overrides them.
 		for i := range b.p.fields {
 			if f := &b.p.fields[i]; f.kind == kBody && f.hasDef {
-				if err := f.sc.set(f.at(b.base), f.def, false); err != nil {
+				if err := f.sc.set(f.at(b.base), f.def, nil); err != nil {
 					b.fail(f, RuleType, convMessage(&f.sc, f.def, err), err)
 				}
 			}
@@ -180,8 +185,19 @@ func (b *binder) body(v any) error {
 			return nil
 		}
 		jc := b.o.JSON
-		jc.ZeroCopy = !b.cp
-		if err := jc.Unmarshal(data, v); err != nil {
+		// In safe mode, decode without copying and copy the strings
+		// through the copier when the plan knows where they all are.
+		late := b.cp != nil && b.p.jsonCopy
+		jc.ZeroCopy = b.cp == nil || late
+		err = jc.Unmarshal(data, v)
+		if late {
+			// Also after an error: nothing may alias the body.
+			for _, off := range b.p.jsonStrs {
+				s := (*string)(unsafe.Add(b.base, off))
+				*s = b.cp.str(*s)
+			}
+		}
+		if err != nil {
 			b.bodyBad = true
 			b.errs = append(b.errs, jsonError(err))
 			return nil
@@ -301,7 +317,7 @@ func (b *binder) field(f *field) {
 // absent handles a field its source does not have.
 func (b *binder) absent(f *field, ptr unsafe.Pointer) {
 	if f.hasDef && f.kind == kScalar {
-		if err := f.sc.set(ptr, f.def, false); err != nil {
+		if err := f.sc.set(ptr, f.def, nil); err != nil {
 			b.fail(f, RuleType, convMessage(&f.sc, f.def, err), err)
 		}
 		return
@@ -446,7 +462,7 @@ func (b *binder) mapField(f *field, ptr unsafe.Pointer) {
 type mapFill struct {
 	f     *field
 	m     reflect.Value
-	cp    bool
+	cp    *copier
 	multi bool
 	errs  []FieldError
 }
@@ -456,9 +472,7 @@ func (mf *mapFill) put(key, value string) bool {
 	if !mf.m.IsValid() {
 		mf.m = reflect.MakeMap(f.typ)
 	}
-	if mf.cp {
-		key = strings.Clone(key)
-	}
+	key = mf.cp.str(key)
 	ev := reflect.New(f.sc.typ)
 	if err := f.sc.set(ev.UnsafePointer(), value, mf.cp); err != nil {
 		mf.errs = append(mf.errs, FieldError{Field: key, In: f.in, Rule: RuleType, Message: convMessage(&f.sc, value, err), Err: err})

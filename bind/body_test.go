@@ -43,6 +43,12 @@ func TestJSONPrecedence(t *testing.T) {
 	if err := bind.Bind(src, &v); err != nil || v.Both != 1 {
 		t.Errorf("both from body: %v %+v", err, v)
 	}
+	// A query value that fails to convert does not leave the body's value.
+	src.query = [][2]string{{"page", "x"}}
+	v = bodyIn{}
+	if err := bind.Bind(src, &v); err == nil || v.Page != 0 {
+		t.Errorf("bad query value: %v, Page = %d, want an error and 0", err, v.Page)
+	}
 }
 
 func TestJSONErrors(t *testing.T) {

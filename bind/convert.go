@@ -10,14 +10,13 @@ import (
 	"errors"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 	"unsafe"
 )
 
-// setFunc stores s into the value at p. cp says whether a string must be
-// copied (safe mode) or may alias the source (zero-copy mode).
-type setFunc func(p unsafe.Pointer, s string, cp bool) error
+// setFunc stores s into the value at p. Strings are copied with c (safe
+// mode), or alias the source when c is nil (zero-copy mode).
+type setFunc func(p unsafe.Pointer, s string, c *copier) error
 
 // scalar converts one wire string into one value of typ.
 type scalar struct {
@@ -46,7 +45,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 			layout = time.RFC3339Nano
 		}
 		sc.what = "a time (" + layout + ")"
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			t, err := time.Parse(layout, s)
 			if err != nil {
 				return err
@@ -57,7 +56,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 		return sc, nil
 	case typ == durationType:
 		sc.what = "a duration"
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			d, err := time.ParseDuration(s)
 			if err != nil {
 				return err
@@ -68,19 +67,15 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 		return sc, nil
 	case reflect.PointerTo(typ).Implements(textUnmarType):
 		sc.what = "a valid " + typ.String()
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			u := reflect.NewAt(typ, p).Interface().(encoding.TextUnmarshaler)
 			return u.UnmarshalText([]byte(s))
 		}
 		return sc, nil
 	case typ.Kind() == reflect.Slice && typ.Elem().Kind() == reflect.Uint8:
 		sc.what = "bytes"
-		sc.set = func(p unsafe.Pointer, s string, cp bool) error {
-			if cp {
-				*(*[]byte)(p) = []byte(s)
-			} else {
-				*(*[]byte)(p) = unsafe.Slice(unsafe.StringData(s), len(s))
-			}
+		sc.set = func(p unsafe.Pointer, s string, c *copier) error {
+			*(*[]byte)(p) = c.bytes(s)
 			return nil
 		}
 		return sc, nil
@@ -88,16 +83,13 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 	switch typ.Kind() {
 	case reflect.String:
 		sc.what = "a string"
-		sc.set = func(p unsafe.Pointer, s string, cp bool) error {
-			if cp {
-				s = strings.Clone(s)
-			}
-			*(*string)(p) = s
+		sc.set = func(p unsafe.Pointer, s string, c *copier) error {
+			*(*string)(p) = c.str(s)
 			return nil
 		}
 	case reflect.Bool:
 		sc.what = "a boolean"
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			b, ok := parseBool(s)
 			if !ok {
 				return strconv.ErrSyntax
@@ -108,7 +100,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		sc.what = "an integer"
 		bits := typ.Bits()
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			n, err := strconv.ParseInt(s, 10, bits)
 			if err != nil {
 				return err.(*strconv.NumError).Err
@@ -128,7 +120,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		sc.what = "an unsigned integer"
 		bits := typ.Bits()
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			n, err := strconv.ParseUint(s, 10, bits)
 			if err != nil {
 				return err.(*strconv.NumError).Err
@@ -148,7 +140,7 @@ func scalarFor(typ reflect.Type, layout string) (scalar, error) {
 	case reflect.Float32, reflect.Float64:
 		sc.what = "a number"
 		bits := typ.Bits()
-		sc.set = func(p unsafe.Pointer, s string, _ bool) error {
+		sc.set = func(p unsafe.Pointer, s string, _ *copier) error {
 			f, err := strconv.ParseFloat(s, bits)
 			if err != nil {
 				return err.(*strconv.NumError).Err

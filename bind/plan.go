@@ -55,6 +55,10 @@ type plan struct {
 	hasForm  bool // some field is a form field or file
 	hasRules bool
 	unknown  error // a validate rule only a Validator knows
+	// jsonStrs are the offsets of every string a JSON body can set, when
+	// jsonCopy says that list is complete (see jsonStrings).
+	jsonStrs []uintptr
+	jsonCopy bool
 }
 
 var (
@@ -115,6 +119,7 @@ func compile(t reflect.Type) (*plan, error) {
 	if err := p.walk(t, 0, "", "", false, 0); err != nil {
 		return nil, err
 	}
+	p.jsonStrs, p.jsonCopy = jsonStrings(t, 0, nil, 0)
 	for i := range p.fields {
 		f := &p.fields[i]
 		switch f.in {
@@ -239,7 +244,7 @@ func (p *plan) walk(t reflect.Type, base uintptr, goPath, jsonPath string, inBod
 			}
 			for _, d := range parts {
 				tmp := reflect.New(f.sc.typ)
-				if err := f.sc.set(tmp.UnsafePointer(), d, true); err != nil {
+				if err := f.sc.set(tmp.UnsafePointer(), d, nil); err != nil {
 					return fmt.Errorf("bind: %s.%s: default %q: %s", p.typ, goName, f.def, convMessage(&f.sc, d, err))
 				}
 			}
