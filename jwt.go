@@ -49,7 +49,9 @@ type JWTConfig struct {
 	// Realm is the realm of the WWW-Authenticate challenge sent with a 401. Default "api".
 	Realm string
 	// Cookie, when set, names a cookie from which the token is read when the request has
-	// no Bearer Authorization header.
+	// no Bearer Authorization header. Browsers send cookies on cross-site requests, so a
+	// route that accepts a cookie-borne token needs CSRF protection (SameSite=Strict or
+	// Lax on the cookie, or a CSRF token).
 	Cookie string
 	// Now returns the current time; default time.Now. For tests.
 	Now func() time.Time

@@ -3,6 +3,7 @@ package tako_test
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -69,6 +70,10 @@ func TestJWT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	edPub, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pubDER, err := x509.MarshalPKIXPublicKey(&rk.PublicKey)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +100,9 @@ func TestJWT(t *testing.T) {
 		{"HS256 old key (rotation)", sign(t, jwt.SigningMethodHS256, oldSecret, good), "admin alice", ""},
 		{"RS256 valid", sign(t, jwt.SigningMethodRS256, rk, good), "admin alice", ""},
 		{"ES256 valid", sign(t, jwt.SigningMethodES256, ek, good), "admin alice", ""},
+		{"PS256 valid", sign(t, jwt.SigningMethodPS256, rk, good), "admin alice", ""},
+		{"EdDSA valid", sign(t, jwt.SigningMethodEdDSA, edKey, good), "admin alice", ""},
+		{"EdDSA with another key", sign(t, jwt.SigningMethodEdDSA, mustEd(t), good), "", "signature is invalid"},
 		{"alg none", noneTok, "", "algorithm is not allowed"},
 		{"alg none, signature stripped", noneStripped, "", ""},
 		{"HS256 wrong key", sign(t, jwt.SigningMethodHS256, []byte("wrong wrong wrong wrong wrong!!!"), good), "", "signature is invalid"},
@@ -116,9 +124,9 @@ func TestJWT(t *testing.T) {
 
 	run(t, func(t *testing.T, h *harness) {
 		v, err := tako.NewJWTVerifier(tako.JWTConfig{
-			Algorithms: []string{"HS256", "RS256", "ES256"},
+			Algorithms: []string{"HS256", "RS256", "PS256", "ES256", "EdDSA"},
 			HMACKeys:   [][]byte{secret, oldSecret},
-			PublicKeys: []crypto.PublicKey{&rk.PublicKey, &ek.PublicKey},
+			PublicKeys: []crypto.PublicKey{&rk.PublicKey, &ek.PublicKey, edPub},
 			Issuer:     "https://issuer.example",
 			Audience:   []string{"api"},
 			Leeway:     leeway,
@@ -194,6 +202,14 @@ func TestJWTConfigRefused(t *testing.T) {
 			t.Errorf("%s: NewJWTVerifier accepted it", name)
 		}
 	}
+}
+
+func mustEd(t *testing.T) ed25519.PrivateKey {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func mustRSA(t *testing.T) *rsa.PrivateKey {
