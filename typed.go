@@ -217,8 +217,9 @@ func (c *Ctx) JSONConfig() parse.JSON { return *c.jsonCfg() }
 //		return users.Create(c.Context(), in)
 //	}))
 //
-// The handler keeps In and Out: HandlerTypes reports them for a Handler made here, and
-// App.Operations lists them for every route, for OpenAPI generation.
+// The handler keeps In and Out: TypesOf reports them for a Handler made here, and
+// App.Operations lists them for every route, for OpenAPI generation. Call Handle when
+// registering routes, not per request: each call records its types for good.
 func Handle[In, Out any](fn func(c *Ctx, in In) (Out, error)) Handler {
 	inT, outT := reflect.TypeFor[In](), reflect.TypeFor[Out]()
 	bindIn := inT != reflect.TypeFor[struct{}]()
