@@ -1,6 +1,7 @@
 package tako
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -24,12 +25,22 @@ func BenchmarkDispatch(b *testing.B) {
 		fc.SetContentType("text/plain; charset=utf-8")
 		fc.SetBodyString("Hello, World!")
 	}
+	rawParams := func(fc *fasthttp.RequestCtx) {
+		// What a hand-written handler does for /user/:id/post/:post.
+		p := fc.Path()[len("/user/"):]
+		i := bytes.IndexByte(p, '/')
+		fc.SetContentType("text/plain; charset=utf-8")
+		fc.Response.AppendBody(p[:i])
+		fc.Response.AppendBodyString(" ")
+		fc.Response.AppendBody(p[i+len("/post/"):])
+	}
 	for _, bc := range []struct {
 		name, uri string
 		h         fasthttp.RequestHandler
 	}{
 		{"plaintext/raw", "/plaintext", raw},
 		{"plaintext/tako", "/plaintext", fast},
+		{"params/raw", "/user/123/post/456", rawParams},
 		{"params/tako", "/user/123/post/456", fast},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

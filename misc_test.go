@@ -123,3 +123,19 @@ func TestGroupMountAndRoutes(t *testing.T) {
 		t.Errorf("routes %q", routes)
 	}
 }
+
+func TestHeaderInjection(t *testing.T) {
+	run(t, func(t *testing.T, h *harness) {
+		app := h.newApp()
+		app.Get("/", func(c *tako.Ctx) error {
+			c.SetHeader("Content-Type", "text/plain\r\nX-Evil: 1")
+			c.SetHeader("X-Other", "a\r\nX-Evil2: 1")
+			return c.Bytes("", []byte("ok"))
+		})
+		h.start()
+		r := h.get("/")
+		if r.status != 200 || r.header.Get("X-Evil") != "" || r.header.Get("X-Evil2") != "" {
+			t.Errorf("header injection: %d %v", r.status, r.header)
+		}
+	})
+}

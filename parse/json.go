@@ -286,7 +286,7 @@ type JSONError struct {
 // Error returns a message such as
 // "parse: json: invalid character 'x' looking for beginning of value at offset 12".
 func (e *JSONError) Error() string {
-	msg := strings.TrimPrefix(e.Err.Error(), "json: ")
+	msg := strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "parse: "), "json: ")
 	if e.Offset < 0 {
 		return "parse: json: " + msg
 	}

@@ -13,7 +13,7 @@ import (
 
 // ErrJSONNotFound is wrapped by the error GetJSON returns when the path does
 // not exist in the document.
-var ErrJSONNotFound = errors.New("json: path not found")
+var ErrJSONNotFound = errors.New("parse: json: path not found")
 
 // GetJSON returns the raw JSON text of the value at path in data, without
 // decoding the rest of the document. Each path element is a string (an

@@ -3,6 +3,7 @@ package parse
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"reflect"
 	"runtime"
@@ -358,7 +359,7 @@ func TestJSONGet(t *testing.T) {
 			}
 		}
 		for _, path := range [][]any{{"nope"}, {"statuses", 100}, {"statuses", "x"}, {"search_metadata", 0}} {
-			if _, err := c.Get(data, path...); !errors.Is(err, ErrJSONNotFound) {
+			if _, err := c.Get(data, path...); !errors.Is(err, ErrJSONNotFound) || !strings.HasPrefix(err.Error(), "parse: json: path not found: [") {
 				t.Errorf("%+v Get(%v): err %v, want ErrJSONNotFound", c, path, err)
 			}
 		}
@@ -419,5 +420,55 @@ func TestJSONAppendStdAllocs(t *testing.T) {
 	}
 	if allocs != 0 {
 		t.Errorf("JSONNever AppendJSON of a small struct into a reused buffer: %v allocs, want 0", allocs)
+	}
+}
+
+func TestJSONDecoder(t *testing.T) {
+	stream := `{"id":1,"name":"a"}
+{"id":2,"name":"b"} {"id":3,
+"name":"c"}
+[1,2]
+{"id":"x"}
+{"id": 4} {bad}`
+	type T struct {
+		ID   int    `json:"id"`
+		Name string `json:"name"`
+	}
+	for _, c := range jsonModes {
+		want := json.NewDecoder(strings.NewReader(stream))
+		got := c.NewDecoder(strings.NewReader(stream))
+		for i := 0; ; i++ {
+			var a, b T
+			errWant := want.Decode(&a)
+			errGot := got.Decode(&b)
+			if (errWant == nil) != (errGot == nil) || a != b {
+				t.Fatalf("%+v value %d: got %+v, %v; json.Decoder %+v, %v", c, i, b, errGot, a, errWant)
+			}
+			if errWant != nil {
+				var te *json.UnmarshalTypeError
+				if errors.As(errWant, &te) {
+					var je *JSONError
+					if !errors.As(errGot, &je) || je.Field != te.Field {
+						t.Errorf("value %d: type error %v, want field %q", i, errGot, te.Field)
+					}
+					continue
+				}
+				if errWant == io.EOF {
+					break
+				}
+				if !strings.HasPrefix(errGot.Error(), "parse: json: ") {
+					t.Errorf("value %d: error %q lacks the package prefix", i, errGot)
+				}
+				break
+			}
+			if got.InputOffset() != want.InputOffset() || got.More() != want.More() {
+				t.Fatalf("value %d: offset/More %d %v, json.Decoder %d %v", i, got.InputOffset(), got.More(), want.InputOffset(), want.More())
+			}
+		}
+	}
+	d := NewJSONDecoder(strings.NewReader(``))
+	var v any
+	if err := d.Decode(&v); err != io.EOF {
+		t.Errorf("empty stream: %v, want io.EOF", err)
 	}
 }

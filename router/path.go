@@ -7,7 +7,8 @@ package router
 // not "..".
 //
 // A path that is already clean is returned as it is, without allocating;
-// only an unclean path costs one allocation for the result.
+// only an unclean path costs allocations (the result is built in a new
+// buffer).
 func CleanPath(p string) string {
 	if isClean(p) {
 		return p

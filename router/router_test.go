@@ -391,3 +391,30 @@ func TestAllTables(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentHandle backs the documented promise that Handle may run
+// while lookups do (run with -race).
+func TestConcurrentHandle(t *testing.T) {
+	r := newTestRouter(t, "GET /fixed/:id")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			r.MustHandle("GET", fmt.Sprintf("/r%d/:x", i), "x")
+		}
+	}()
+	var ps router.Params
+	for {
+		select {
+		case <-done:
+			if !r.Lookup("GET", "/r199/v", &ps).OK {
+				t.Fatal("last route missing")
+			}
+			return
+		default:
+			if res := r.Lookup("GET", "/fixed/1", &ps); !res.OK || ps.Get("id") != "1" {
+				t.Fatalf("lookup during registration: %+v", res)
+			}
+		}
+	}
+}
