@@ -97,7 +97,7 @@ func TestFastHTTPAllocs(t *testing.T) {
 		if err := bind.Bind(bind.FastHTTP{C: c}, &v); err != nil {
 			t.Fatal(err)
 		}
-	}); n != 0 {
+	}); n != 0 && !raceOn {
 		t.Errorf("safe FastHTTP Bind allocates %v times per call, want 0 (strings share pooled chunks)", n)
 	}
 }
