@@ -16,7 +16,8 @@
 //	in, err := bind.Into[ListUsers](bind.Request{r}) // a *http.Request
 //
 // bind works on any request that implements the small [Source] interface:
-// [Request] and [RequestParams] adapt a *http.Request, [FastHTTP] a
+// [Request] and [RequestParams] adapt a *http.Request, fastbind.Source (in
+// bind/fastbind, so that bind imports no HTTP engine) a
 // *fasthttp.RequestCtx, [QueryString] a raw query string, and Tako's Ctx
 // implements it on its own request.
 //

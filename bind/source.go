@@ -87,7 +87,7 @@ type MultipartSource interface {
 // has, and a body buffer read for this request alone. bind then stores them
 // without copying even when [Options.ZeroCopy] is off, since aliasing them
 // is safe. [Request], [RequestParams] and [QueryString] are stable;
-// [FastHTTP] is not (fasthttp reuses its buffers).
+// fastbind.Source is not (fasthttp reuses its buffers).
 type StableSource interface {
 	Source
 	// Stable reports whether the source's values may be aliased freely.

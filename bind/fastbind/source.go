@@ -1,4 +1,6 @@
-package bind
+// Package fastbind is a bind.Source over a fasthttp request, in its own
+// package so that package bind itself imports no HTTP engine.
+package fastbind
 
 import (
 	"bytes"
@@ -7,23 +9,24 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/tako-go/tako/bind"
 	"github.com/tako-go/tako/parse"
 )
 
-// FastHTTP is a [Source] over a fasthttp request. Path parameters are the
+// Source is a [bind.Source] over a fasthttp request. Path parameters are the
 // request's string user values (where fasthttp/router and similar routers
 // put them); query values come from the parsed QueryArgs. Every string
 // aliases fasthttp's buffers, which fasthttp reuses once the handler
 // returns: bind with the default Options (strings copied), or use
-// Options.ZeroCopy only for values that do not outlive the handler.
+// bind.Options.ZeroCopy only for values that do not outlive the handler.
 //
 // It is one pointer wide, so passing it as a Source allocates nothing:
 //
-//	err := bind.Bind(bind.FastHTTP{c}, &in)
+//	err := bind.Bind(fastbind.Source{c}, &in)
 //
-// It implements [MultipartSource] with c.MultipartForm (fasthttp's own
+// It implements [bind.MultipartSource] with c.MultipartForm (fasthttp's own
 // limits; the form's files are removed by fasthttp when the request ends).
-type FastHTTP struct {
+type Source struct {
 	C *fasthttp.RequestCtx
 }
 
@@ -31,16 +34,16 @@ type FastHTTP struct {
 // request.
 func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// Value implements [Source].
-func (f FastHTTP) Value(loc Location, name string, i int) (string, bool) {
+// Value implements [bind.Source].
+func (f Source) Value(loc bind.Location, name string, i int) (string, bool) {
 	c := f.C
 	switch loc {
-	case InPath:
+	case bind.InPath:
 		if i == 0 {
 			v, ok := c.UserValue(name).(string)
 			return v, ok
 		}
-	case InQuery:
+	case bind.InQuery:
 		args := c.QueryArgs()
 		for k, v := range args.All() {
 			if b2s(k) == name {
@@ -50,7 +53,7 @@ func (f FastHTTP) Value(loc Location, name string, i int) (string, bool) {
 				i--
 			}
 		}
-	case InHeader:
+	case bind.InHeader:
 		if i == 0 {
 			if v := c.Request.Header.Peek(name); v != nil {
 				return b2s(v), true
@@ -65,7 +68,7 @@ func (f FastHTTP) Value(loc Location, name string, i int) (string, bool) {
 				i--
 			}
 		}
-	case InCookie:
+	case bind.InCookie:
 		if i == 0 {
 			for k, v := range c.Request.Header.Cookies() {
 				if b2s(k) == name {
@@ -77,30 +80,30 @@ func (f FastHTTP) Value(loc Location, name string, i int) (string, bool) {
 	return "", false
 }
 
-// Visit implements [Source].
-func (f FastHTTP) Visit(loc Location, fn func(key, value string) bool) {
+// Visit implements [bind.Source].
+func (f Source) Visit(loc bind.Location, fn func(key, value string) bool) {
 	c := f.C
 	switch loc {
-	case InQuery:
+	case bind.InQuery:
 		args := c.QueryArgs()
 		for k, v := range args.All() {
 			if !fn(b2s(k), b2s(v)) {
 				return
 			}
 		}
-	case InHeader:
+	case bind.InHeader:
 		for k, v := range c.Request.Header.All() {
 			if !fn(b2s(k), b2s(v)) {
 				return
 			}
 		}
-	case InCookie:
+	case bind.InCookie:
 		for k, v := range c.Request.Header.Cookies() {
 			if !fn(b2s(k), b2s(v)) {
 				return
 			}
 		}
-	case InPath:
+	case bind.InPath:
 		c.VisitUserValues(func(k []byte, v any) {
 			if s, ok := v.(string); ok {
 				fn(b2s(k), s)
@@ -109,14 +112,14 @@ func (f FastHTTP) Visit(loc Location, fn func(key, value string) bool) {
 	}
 }
 
-// Body implements [Source]: the body as fasthttp read it (fasthttp's
+// Body implements [bind.Source]: the body as fasthttp read it (fasthttp's
 // MaxRequestBodySize bounds it).
-func (f FastHTTP) Body() ([]byte, error) { return f.C.PostBody(), nil }
+func (f Source) Body() ([]byte, error) { return f.C.PostBody(), nil }
 
-// ContentType implements [Source].
-func (f FastHTTP) ContentType() string {
+// ContentType implements [bind.Source].
+func (f Source) ContentType() string {
 	return b2s(bytes.TrimSpace(f.C.Request.Header.ContentType()))
 }
 
-// MultipartForm implements [MultipartSource] with c.MultipartForm.
-func (f FastHTTP) MultipartForm() (*multipart.Form, error) { return f.C.MultipartForm() }
+// MultipartForm implements [bind.MultipartSource] with c.MultipartForm.
+func (f Source) MultipartForm() (*multipart.Form, error) { return f.C.MultipartForm() }
