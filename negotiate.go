@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/tako-go/tako/parse"
 )
@@ -60,7 +62,7 @@ func (c *Ctx) hasHeader(name string) bool {
 // with 200. When no range is satisfiable it sets Content-Range ("bytes */size") and returns
 // a 416 *Error. It allocates nothing on the FastHTTP engine for a well-formed header.
 //
-// Range does not evaluate If-Range; a handler that serves validators checks it first.
+// Range does not evaluate If-Range; a handler that serves validators checks IfRange first.
 func (c *Ctx) Range(size int64, lim parse.RangeLimits) (parse.Ranges, error) {
 	h := c.Header("Range")
 	if h == "" || c.Method() != http.MethodGet {
@@ -75,4 +77,23 @@ func (c *Ctx) Range(size int64, lim parse.RangeLimits) (parse.Ranges, error) {
 		return parse.Ranges{}, &Error{Status: http.StatusRequestedRangeNotSatisfiable, Detail: "no requested range overlaps the representation"}
 	}
 	return parse.Ranges{}, nil
+}
+
+// IfRange reports whether the request's Range header may be honoured for a representation
+// whose current validators are etag (a quoted entity-tag such as `"v1"`, or "") and
+// lastModified (zero if unknown), by RFC 9110 §13.1.5: true when there is no If-Range;
+// otherwise only when If-Range is a strong entity-tag equal to etag, or an HTTP-date equal
+// to lastModified (to the second). When it reports false, ignore Range and send the whole
+// representation with 200.
+func (c *Ctx) IfRange(etag string, lastModified time.Time) bool {
+	h := c.Header("If-Range")
+	if h == "" {
+		return true
+	}
+	if h[0] == '"' || strings.HasPrefix(h, "W/") {
+		// Weak tags never match (strong comparison), whatever etag is.
+		return etag != "" && !strings.HasPrefix(etag, "W/") && h == etag
+	}
+	t, err := http.ParseTime(h)
+	return err == nil && !lastModified.IsZero() && t.Equal(lastModified.Truncate(time.Second))
 }

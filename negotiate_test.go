@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tako-go/tako"
 	"github.com/tako-go/tako/parse"
@@ -62,9 +63,15 @@ func TestNegotiate(t *testing.T) {
 
 func TestRange(t *testing.T) {
 	const content = "0123456789abcdefghij" // 20 bytes
+	modified := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	run(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/file", func(c *tako.Ctx) error {
+			c.SetHeader("ETag", `"v1"`)
+			c.SetHeader("Last-Modified", modified.Format(http.TimeFormat))
+			if !c.IfRange(`"v1"`, modified) {
+				return c.Text(content)
+			}
 			rs, err := c.Range(int64(len(content)), parse.RangeLimits{})
 			if err != nil {
 				return err
@@ -93,6 +100,13 @@ func TestRange(t *testing.T) {
 			expect(t, h.get("/file", "Range: "+ignored), 200, content)
 		}
 		expect(t, h.get("/file"), 200, content)
+
+		// If-Range: the range applies only while the validator still matches.
+		expect(t, h.get("/file", "Range: bytes=0-1", `If-Range: "v1"`), 206, "01")
+		expect(t, h.get("/file", "Range: bytes=0-1", "If-Range: "+modified.Format(http.TimeFormat)), 206, "01")
+		for _, stale := range []string{`"v0"`, `W/"v1"`, modified.Add(time.Second).Format(http.TimeFormat), "garbage"} {
+			expect(t, h.get("/file", "Range: bytes=0-1", "If-Range: "+stale), 200, content)
+		}
 	})
 }
 
