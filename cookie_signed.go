@@ -60,7 +60,7 @@ func GenerateCookieKey() []byte {
 // use. Create one with NewCookieSigner at start-up and keep it (in App state, for example).
 type CookieSigner struct {
 	keys  [][]byte
-	pools []sync.Pool // per key: hash.Hash of an HMAC, reused
+	pools []sync.Pool // per key: *macState, an HMAC and its output buffer, reused
 }
 
 // NewCookieSigner returns a CookieSigner for keys: the first signs, all verify. Each key
