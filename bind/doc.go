@@ -13,7 +13,7 @@
 //		Email   string    `json:"email" validate:"required,email"`
 //	}
 //
-//	in, err := bind.Into[ListUsers](bind.Request{r}) // a *http.Request
+//	in, err := bind.Into[ListUsers](bind.Request{R: r}) // a *http.Request
 //
 // bind works on any request that implements the small [Source] interface:
 // [Request] and [RequestParams] adapt a *http.Request, fastbind.Source (in
