@@ -167,9 +167,8 @@ func (b *binder) body(v any) error {
 		}
 	}
 	isJSON := ct == "" || mt.Is("application/json") || (len(mt.Subtype) > 5 && parse.EqualFold(mt.Subtype[len(mt.Subtype)-5:], "+json"))
-	switch {
-	case b.p.hasJSON && isJSON:
-		// Defaults first, so the body overrides them.
+	if b.p.hasJSON {
+		// Body defaults first, so that a JSON body overrides them.
 		for i := range b.p.fields {
 			if f := &b.p.fields[i]; f.kind == kBody && f.hasDef {
 				if err := f.sc.set(f.at(b.base), f.def, nil); err != nil {
@@ -177,6 +176,9 @@ func (b *binder) body(v any) error {
 				}
 			}
 		}
+	}
+	switch {
+	case b.p.hasJSON && isJSON:
 		data, err := b.src.Body()
 		if err != nil {
 			return fmt.Errorf("bind: body: %w", err)

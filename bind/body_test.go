@@ -102,6 +102,25 @@ func TestFormURLEncoded(t *testing.T) {
 	}
 }
 
+// JSON fields keep their defaults when the body is a form; a form map
+// collects every field.
+func TestFormDefaultsAndMap(t *testing.T) {
+	type mixed struct {
+		Name string              `form:"name"`
+		Lang string              `json:"lang" default:"en"`
+		All  map[string][]string `form:"*"`
+	}
+	r := httptest.NewRequest("POST", "/", strings.NewReader("name=x&tag=1&tag=2"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var m mixed
+	if err := bind.Bind(bind.Request{R: r}, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "x" || m.Lang != "en" || !reflect.DeepEqual(m.All, map[string][]string{"name": {"x"}, "tag": {"1", "2"}}) {
+		t.Errorf("%+v", m)
+	}
+}
+
 func multipartBody(t testing.TB, fields map[string]string, files map[string]string) (*bytes.Buffer, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)

@@ -21,7 +21,7 @@ var ErrBodyTooLarge = errors.New("bind: request body too large")
 // headers, cookies, and the body read once (at most DefaultMaxBody bytes).
 // It is one pointer wide, so passing it as a Source allocates nothing:
 //
-//	err := bind.Bind(bind.Request{r}, &in)
+//	err := bind.Bind(bind.Request{R: r}, &in)
 //
 // It implements [MultipartSource] with r.ParseMultipartForm; remove the
 // temporary files with r.MultipartForm.RemoveAll when done.

@@ -230,6 +230,9 @@ func sized(prefix, p, unit string) string {
 // (RFC 5322 atext and dots, no quoted strings) of at most 64 bytes and a
 // domain of LDH labels with at least one dot.
 func isEmail(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 1 || at > 64 || len(s)-at-1 > 253 {
 		return false
@@ -253,7 +256,12 @@ func isEmail(s string) bool {
 	if prevDot {
 		return false
 	}
-	return isHostname(domain, true)
+	if !isHostname(domain, true) {
+		return false
+	}
+	// The top-level label is not all digits ("a@1.2" is no address).
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
+	return strings.TrimLeft(tld, "0123456789") != ""
 }
 
 func isAtext(c byte) bool {

@@ -47,6 +47,7 @@ func TestRules(t *testing.T) {
 		{"tag", "a,b", "", ""}, // strings are not split: one value
 		{"mail", "a@b", "email", "must be a valid email address"},
 		{"mail", "a..b@example.com", "email", "must be a valid email address"},
+		{"mail", "a@1.2", "email", "must be a valid email address"},
 		{"mail", "ada@example.com", "", ""},
 		{"site", "example.com", "url", "must be a valid URL"},
 		{"site", "https://example.com/x?y", "", ""},

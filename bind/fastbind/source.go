@@ -22,7 +22,7 @@ import (
 //
 // It is one pointer wide, so passing it as a Source allocates nothing:
 //
-//	err := bind.Bind(fastbind.Source{c}, &in)
+//	err := bind.Bind(fastbind.Source{C: c}, &in)
 //
 // It implements [bind.MultipartSource] with c.MultipartForm (fasthttp's own
 // limits; the form's files are removed by fasthttp when the request ends).
