@@ -58,6 +58,8 @@ type Ctx struct {
 
 	scratch []byte   // response scratch (JSON and problem bodies)
 	poison  [][]byte // PoisonBuffers: memory to overwrite on release
+
+	ext extractState // the extractors' per-request state (extract.go)
 }
 
 // poisonScratch overwrites the Ctx's own reusable buffers when the pool package's
@@ -98,6 +100,7 @@ func (c *Ctx) reset() {
 	if cap(c.scratch) > 64<<10 {
 		c.scratch = nil
 	}
+	c.ext.reset()
 }
 
 // str converts request bytes to a string under the zero-copy contract.

@@ -15,7 +15,7 @@ import (
 // Config.JSON for the default. An encoding failure is returned as a 500 error
 // before anything is sent.
 func (c *Ctx) JSON(v any) error {
-	b, err := c.app.cfg.JSON.AppendJSON(c.scratch[:0], v)
+	b, err := c.jsonCfg().AppendJSON(c.scratch[:0], v)
 	if err != nil {
 		return &Error{Status: http.StatusInternalServerError, Err: fmt.Errorf("tako: encoding JSON response: %w", err)}
 	}
@@ -23,7 +23,8 @@ func (c *Ctx) JSON(v any) error {
 	return c.send(mimeJSON, b, "")
 }
 
-// BindJSON decodes the JSON request body into v (a pointer) with Config.JSON's Unmarshal. The body is
+// BindJSON decodes the JSON request body into v (a pointer) with Config.JSON's Unmarshal (a
+// route's WithJSON replaces Config.JSON). The body is
 // read with Body, so Config.MaxBodyBytes applies (413). Malformed JSON or a value of the
 // wrong type is a 400 *Error whose detail names the problem and its byte offset. Decoded
 // strings do not alias the request buffer unless Config.JSON.ZeroCopy is set.
@@ -35,7 +36,7 @@ func (c *Ctx) BindJSON(v any) error {
 	if len(b) == 0 {
 		return &Error{Status: http.StatusBadRequest, Detail: "request body is empty; expected JSON"}
 	}
-	if err := c.app.cfg.JSON.Unmarshal(b, v); err != nil {
+	if err := c.jsonCfg().Unmarshal(b, v); err != nil {
 		return jsonClientError(err)
 	}
 	return nil

@@ -1,0 +1,5 @@
+//go:build !race
+
+package fastbind_test
+
+const race = false

@@ -1,0 +1,7 @@
+//go:build race
+
+package bind_test
+
+// raceOn: the race detector makes sync.Pool drop items at random, so
+// pooled-chunk allocation counts are not exact.
+const raceOn = true
