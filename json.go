@@ -10,9 +10,8 @@ import (
 
 // JSON writes v encoded as JSON (Content-Type application/json) with the current status,
 // through Config.JSON's AppendJSON (package parse) into a buffer kept with the pooled Ctx.
-// Pass a pointer: a struct value converted to an interface is copied to the heap. With
-// Config.JSON.Mode parse.JSONNever a request that answers with JSON allocates nothing; see
-// Config.JSON for the default. An encoding failure is returned as a 500 error
+// Pass a pointer: a struct value converted to an interface is copied to the heap. With the
+// default Config.JSON a response under 128 bytes allocates nothing; see Config.JSON. An encoding failure is returned as a 500 error
 // before anything is sent.
 func (c *Ctx) JSON(v any) error {
 	b, err := c.jsonCfg().AppendJSON(c.scratch[:0], v)

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/bytedance/sonic"
@@ -185,5 +186,39 @@ func BenchmarkJSONAppendSmall(b *testing.B) {
 			}
 			b.SetBytes(int64(len(dst)))
 		})
+	}
+}
+
+// BenchmarkJSONAppendSize finds where sonic's encoder (one 16-byte allocation
+// per call, inside sonic) overtakes the pooled encoding/json path (none):
+// the break-even behind jsonAppendAutoLimit.
+func BenchmarkJSONAppendSize(b *testing.B) {
+	type item struct {
+		ID    int64   `json:"id"`
+		Name  string  `json:"name"`
+		Score float64 `json:"score"`
+		OK    bool    `json:"ok"`
+	}
+	for _, n := range []int{1, 4, 16, 64} {
+		v := make([]item, n)
+		for i := range v {
+			v[i] = item{ID: int64(i) * 7919, Name: "item name", Score: float64(i) / 3, OK: i%2 == 0}
+		}
+		for _, c := range []struct {
+			name string
+			enc  func([]byte, any) ([]byte, error)
+		}{{"sonic", jsonSonicAppend}, {"std", jsonStdAppend}} {
+			dst, err := c.enc(nil, &v)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%dB/%s", len(dst), c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(dst)))
+				for b.Loop() {
+					dst, _ = c.enc(dst[:0], &v)
+				}
+			})
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -262,30 +263,69 @@ func TestJSONMarshal(t *testing.T) {
 
 func TestJSONAppendAllocs(t *testing.T) {
 	if !jsonSonicNative {
-		t.Skip("zero-allocation encoding needs sonic's native path")
+		t.Skip("the size-dependent choice needs sonic's native path")
 	}
 	if raceEnabled {
 		t.Skip("the race detector's checks in sonic allocate")
 	}
-	v := &jsonTweet{ID: 505874924095815681, IDStr: "505874924095815681", Text: "hello <world> & friends", Lang: "en"}
-	dst := make([]byte, 0, 1024)
-	want, _ := json.Marshal(v)
-	allocs := testing.AllocsPerRun(1000, func() {
-		var err error
-		dst, err = AppendJSON(dst[:0], v)
-		if err != nil {
-			t.Fatal(err)
-		}
-	})
-	if string(dst) != string(want) {
-		t.Fatalf("AppendJSON = %s, want %s", dst, want)
+	type small struct {
+		Message string `json:"message"`
+		N       int    `json:"n"`
 	}
-	// sonic's encoder entry point (encoder.EncodeInto) boxes the interface
-	// header it is given on the heap: one 16-byte allocation per call that
-	// no caller can avoid (JSONNever is the zero-allocation path, see
-	// TestJSONAppendStdAllocs). Everything this package adds is pooled.
-	if allocs > 1 {
-		t.Errorf("AppendJSON of a small struct into a reused buffer: %v allocs, want at most sonic's 1", allocs)
+	big := &jsonTweet{ID: 505874924095815681, IDStr: "505874924095815681", Text: strings.Repeat("hello <world> & friends ", 10), Lang: "en"}
+	for _, tc := range []struct {
+		name      string
+		v         any
+		maxAllocs float64
+	}{
+		// Under jsonAppendAutoLimit the pooled encoding/json encoder runs:
+		// nothing allocates.
+		{"small", &small{Message: "Hello, World!", N: 42}, 0},
+		// From there sonic runs; its entry point (encoder.EncodeInto) boxes
+		// the interface header it is given on the heap: one 16-byte
+		// allocation per call that no caller can avoid. Everything this
+		// package adds is pooled.
+		{"large", big, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := make([]byte, 0, 1024)
+			want, _ := json.Marshal(tc.v)
+			allocs := testing.AllocsPerRun(1000, func() {
+				var err error
+				dst, err = AppendJSON(dst[:0], tc.v)
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+			if string(dst) != string(want) {
+				t.Fatalf("AppendJSON = %s, want %s", dst, want)
+			}
+			if allocs > tc.maxAllocs {
+				t.Errorf("AppendJSON of %d bytes into a reused buffer: %v allocs, want at most %v", len(want), allocs, tc.maxAllocs)
+			}
+		})
+	}
+}
+
+// TestJSONAppendSizeSwitch checks that a type whose encoding grows past the
+// limit moves to sonic and back, with the same bytes either way.
+func TestJSONAppendSizeSwitch(t *testing.T) {
+	type list struct {
+		Items []string `json:"items"`
+	}
+	v := &list{}
+	for _, n := range []int{0, 1, 50, 2, 200, 0, 3} {
+		v.Items = v.Items[:0]
+		for i := range n {
+			v.Items = append(v.Items, strconv.Itoa(i))
+		}
+		for _, mode := range []JSON{{}, {Mode: JSONThreshold, Threshold: 64}, {Mode: JSONAlways}, {Mode: JSONNever}} {
+			got, err := mode.AppendJSON([]byte("prefix:"), v)
+			want, _ := json.Marshal(v)
+			if err != nil || string(got) != "prefix:"+string(want) {
+				t.Fatalf("%v items, mode %v: AppendJSON = %q, %v; want %q", n, mode.Mode, got, err, want)
+			}
+		}
 	}
 }
 

@@ -44,8 +44,9 @@ const (
 )
 
 // jsonCfg is the JSON encoder of raw fasthttp, Tako, Fiber and net/http: parse with
-// encoding/json as the backend, which for this small struct is faster than sonic and
-// allocates nothing (parse's default, sonic, allocates 16 B per call).
+// encoding/json as the backend, which for this small struct is as fast as sonic and
+// allocates nothing (parse's default makes the same choice for outputs under 128 bytes;
+// sonic, forced, allocates 16 B per call).
 var jsonCfg = parse.JSON{Mode: parse.JSONNever}
 
 var msgPool = sync.Pool{New: func() any { return new(Message) }}
