@@ -390,11 +390,11 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 		nv++
 		if s != "" {
 			n += countParts(s, f.split)
-		if n > max {
-			b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: RuleSize, Param: strconv.Itoa(max),
-				Message: "has more than " + strconv.Itoa(max) + " values"})
-			return
-		}
+			if n > max {
+				b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: RuleSize, Param: strconv.Itoa(max),
+					Message: "has more than " + strconv.Itoa(max) + " values"})
+				return
+			}
 		}
 	}
 	if n == 0 {

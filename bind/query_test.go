@@ -3,8 +3,8 @@ package bind_test
 import (
 	"errors"
 	"net/url"
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/tako-go/tako/bind"
