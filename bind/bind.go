@@ -533,8 +533,7 @@ func (b *binder) validate() {
 		if len(f.rules) == 0 || f.kind == kBody && b.bodyBad || failed(b.errs[:nerr], f) {
 			continue
 		}
-		v := reflect.NewAt(f.typ, f.at(b.base)).Elem()
-		if r, msg := check(f.rules, v); r != nil {
+		if r, msg := f.checkAt(f.at(b.base)); r != nil {
 			b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: r.name, Param: r.param, Message: msg})
 		}
 	}
