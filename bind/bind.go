@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"reflect"
+	"strconv"
 	"unsafe"
 
 	"github.com/tako-go/tako/parse"
@@ -19,6 +20,11 @@ const (
 	DefaultMaxMultipartSize = 32 << 20
 	// DefaultMaxPartSize bounds each part (field or file) of it.
 	DefaultMaxPartSize = 10 << 20
+	// DefaultMaxValues bounds the elements of one slice field (repeated
+	// keys and comma-separated items together). A Source is asked for
+	// each repeated key by index, which may rescan the query each time,
+	// so the bound also bounds that work.
+	DefaultMaxValues = 256
 )
 
 // Options configures binding. The zero value is the default: strings copied,
@@ -47,6 +53,10 @@ type Options struct {
 	// DefaultMaxMultipartSize and DefaultMaxPartSize.
 	MaxMultipartSize int64
 	MaxPartSize      int64
+
+	// MaxValues bounds the elements of a slice field; more is a RuleSize
+	// error. Zero means DefaultMaxValues.
+	MaxValues int
 }
 
 var defaultOptions Options
@@ -343,6 +353,14 @@ func (b *binder) slice(f *field, ptr unsafe.Pointer) {
 		b.absent(f, ptr)
 		return
 	}
+	if f.in == InForm && b.formKind == 1 {
+		// A urlencoded body can be large: walk it once per pass with a
+		// cursor instead of rescanning it for every i.
+		var c queryCursor
+		c.raw = b.formRaw
+		b.fill(f, ptr, func(i int) (string, bool) { return c.value(f.name, i) })
+		return
+	}
 	b.fill(f, ptr, func(i int) (string, bool) { return b.value(f, i) })
 }
 
@@ -352,10 +370,19 @@ func (b *binder) slice(f *field, ptr unsafe.Pointer) {
 func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)) {
 	var seen [8]string
 	nv, n := 0, 0
+	max := b.o.MaxValues
+	if max <= 0 {
+		max = DefaultMaxValues
+	}
 	for i := 0; ; i++ {
 		s, ok := get(i)
 		if !ok {
 			break
+		}
+		if i == max {
+			b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: RuleSize, Param: strconv.Itoa(max),
+				Message: "has more than " + strconv.Itoa(max) + " values"})
+			return
 		}
 		if i < len(seen) {
 			seen[i] = s
@@ -363,6 +390,11 @@ func (b *binder) fill(f *field, ptr unsafe.Pointer, get func(int) (string, bool)
 		nv++
 		if s != "" {
 			n += countParts(s, f.split)
+			if n > max {
+				b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: RuleSize, Param: strconv.Itoa(max),
+					Message: "has more than " + strconv.Itoa(max) + " values"})
+				return
+			}
 		}
 	}
 	if n == 0 {
@@ -501,8 +533,7 @@ func (b *binder) validate() {
 		if len(f.rules) == 0 || f.kind == kBody && b.bodyBad || failed(b.errs[:nerr], f) {
 			continue
 		}
-		v := reflect.NewAt(f.typ, f.at(b.base)).Elem()
-		if r, msg := check(f.rules, v); r != nil {
+		if r, msg := f.checkAt(f.at(b.base)); r != nil {
 			b.errs = append(b.errs, FieldError{Field: f.name, In: f.in, Rule: r.name, Param: r.param, Message: msg})
 		}
 	}

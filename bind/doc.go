@@ -105,8 +105,19 @@
 // # Strings and zero-copy
 //
 // A Source's strings may alias its request buffers, which a server reuses
-// after the handler returns. By default bind copies every string it stores
-// (one allocation per string field); with [Options.ZeroCopy] bound strings
-// alias the request and are valid only until the handler returns, and
-// binding a struct allocates nothing.
+// after the handler returns. By default bind copies every string it stores,
+// JSON-decoded ones included; short copies share pooled 512-byte chunks, so
+// safe mode usually allocates nothing for them either (a long-lived string
+// keeps its chunk alive). With [Options.ZeroCopy] bound strings alias the
+// request and are valid only until the handler returns. A [StableSource]
+// (net/http, a query string) is never copied from. Either way, binding
+// allocates only what the target itself needs: slice backing arrays, maps,
+// pointed-to values, multipart forms.
+//
+// # Limits
+//
+// Slice fields hold at most [Options.MaxValues] elements (256); multipart
+// bodies bind parses are bounded by [Options.MaxMultipartSize] and
+// [Options.MaxPartSize]; the Source bounds its body ([Request]: 4 MiB).
+// Struct nesting is limited to 16 levels.
 package bind

@@ -110,3 +110,32 @@ func FuzzMultipart(f *testing.F) {
 		checkBindErr(t, o.Bind(src, &v))
 	})
 }
+
+type fuzzJSON struct {
+	Page  int      `query:"page"`
+	Name  string   `json:"name" validate:"omitempty,min=2"`
+	Age   uint8    `json:"age" default:"18"`
+	Tags  []string `json:"tags"`
+	Inner struct {
+		City string  `json:"city" validate:"omitempty,max=5"`
+		Lat  float64 `json:"lat"`
+	} `json:"inner"`
+}
+
+func FuzzJSONBody(f *testing.F) {
+	f.Add([]byte(`{"name":"Ada","age":36,"tags":["a"],"inner":{"city":"Paris","lat":1.5},"Page":3}`), "application/json")
+	f.Add([]byte(`{"name":1}`), "")
+	f.Add([]byte(`{"inner":{"city":"Lyon-sur-mer"}}`), "application/vnd.x+json")
+	f.Add([]byte(`[`), "text/plain")
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		for _, o := range []bind.Options{{}, {ZeroCopy: true}} {
+			var v fuzzJSON
+			src := &fakeSource{body: body, ctype: ctype, query: [][2]string{{"page", "2"}}}
+			err := o.Bind(src, &v)
+			checkBindErr(t, err)
+			if err == nil && v.Page != 2 {
+				t.Fatalf("Page = %d", v.Page)
+			}
+		}
+	})
+}

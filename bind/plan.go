@@ -42,6 +42,11 @@ type field struct {
 	def    string       // `default` value
 	hasDef bool
 	rules  []rule
+	// fast: the rules read the value through unsafe (checkAt); vk is the
+	// kind of the value (behind the pointer when isPtr).
+	fast  bool
+	isPtr bool
+	vk    reflect.Kind
 	// zeroOnBody: the field has a source tag and no json tag, so
 	// encoding/json may have set it by its Go name; it is zeroed when
 	// absent from its source after a JSON body was decoded.
@@ -130,6 +135,16 @@ func compile(t reflect.Type) (*plan, error) {
 		}
 		if len(f.rules) > 0 {
 			p.hasRules = true
+		}
+		if len(f.rules) > 0 {
+			vt := f.typ
+			if vt.Kind() == reflect.Pointer {
+				f.isPtr, vt = true, vt.Elem()
+			}
+			f.vk = vt.Kind()
+			// time.Time and other structs, maps, pointers to pointers:
+			// through reflect.
+			f.fast = fastKind(f.vk) && (!f.isPtr || vt.Kind() != reflect.Pointer)
 		}
 		for _, r := range f.rules {
 			if r.op == opUnknown && p.unknown == nil {

@@ -197,3 +197,36 @@ func (QueryString) Stable() bool { return true }
 
 // ContentType implements [Source]: "".
 func (QueryString) ContentType() string { return "" }
+
+// queryCursor returns the values of one key of a raw query in order,
+// continuing from the previous match when asked for the next index, so
+// reading every value is one pass over raw (QueryValue rescans).
+type queryCursor struct {
+	raw  string
+	rest string // after the last match
+	next int    // index of the value rest starts at
+}
+
+func (c *queryCursor) value(name string, i int) (string, bool) {
+	if i == 0 || i != c.next {
+		c.rest, c.next = c.raw, 0
+		for c.next < i {
+			if _, ok := c.value(name, c.next); !ok {
+				return "", false
+			}
+		}
+	}
+	for c.rest != "" {
+		var pair string
+		if j := strings.IndexByte(c.rest, '&'); j >= 0 {
+			pair, c.rest = c.rest[:j], c.rest[j+1:]
+		} else {
+			pair, c.rest = c.rest, ""
+		}
+		if v, ok := QueryValue(pair, name, 0); ok {
+			c.next++
+			return v, true
+		}
+	}
+	return "", false
+}

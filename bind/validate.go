@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Validator is a whole-struct validator run after binding, such as
@@ -135,21 +136,176 @@ func check(rules []rule, v reflect.Value) (r *rule, msg string) {
 }
 
 func checkOne(ru *rule, v reflect.Value) string {
+	return checkVal(ru, valOf(v))
+}
+
+// val is a field's value as the rules see it: its kind and the one number,
+// string or length that kind has.
+type val struct {
+	k reflect.Kind // String, Int, Uint, Float64, Slice (a length); Invalid: no rule applies
+	s string
+	i int64
+	u uint64
+	f float64
+	n int
+}
+
+func valOf(v reflect.Value) val {
+	switch v.Kind() {
+	case reflect.String:
+		return val{k: reflect.String, s: v.String()}
+	case reflect.Slice, reflect.Map, reflect.Array:
+		return val{k: reflect.Slice, n: v.Len()}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return val{k: reflect.Int, i: v.Int()}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return val{k: reflect.Uint, u: v.Uint()}
+	case reflect.Float32, reflect.Float64:
+		return val{k: reflect.Float64, f: v.Float()}
+	}
+	return val{}
+}
+
+// fastKind reports whether values of kind k are read by readVal and
+// isZeroAt (without reflect).
+func fastKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.String, reflect.Bool, reflect.Slice,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// readVal reads the value of kind k at p (a fastKind).
+func readVal(p unsafe.Pointer, k reflect.Kind) val {
+	switch k {
+	case reflect.String:
+		return val{k: k, s: *(*string)(p)}
+	case reflect.Slice:
+		return val{k: k, n: len(*(*[]byte)(p))} // every slice header has len at the same place
+	case reflect.Int:
+		return val{k: reflect.Int, i: int64(*(*int)(p))}
+	case reflect.Int8:
+		return val{k: reflect.Int, i: int64(*(*int8)(p))}
+	case reflect.Int16:
+		return val{k: reflect.Int, i: int64(*(*int16)(p))}
+	case reflect.Int32:
+		return val{k: reflect.Int, i: int64(*(*int32)(p))}
+	case reflect.Int64:
+		return val{k: reflect.Int, i: *(*int64)(p)}
+	case reflect.Uint, reflect.Uintptr:
+		return val{k: reflect.Uint, u: uint64(*(*uint)(p))}
+	case reflect.Uint8:
+		return val{k: reflect.Uint, u: uint64(*(*uint8)(p))}
+	case reflect.Uint16:
+		return val{k: reflect.Uint, u: uint64(*(*uint16)(p))}
+	case reflect.Uint32:
+		return val{k: reflect.Uint, u: uint64(*(*uint32)(p))}
+	case reflect.Uint64:
+		return val{k: reflect.Uint, u: *(*uint64)(p)}
+	case reflect.Float32:
+		return val{k: reflect.Float64, f: float64(*(*float32)(p))}
+	case reflect.Float64:
+		return val{k: reflect.Float64, f: *(*float64)(p)}
+	}
+	return val{}
+}
+
+// isZeroAt is reflect.Value.IsZero for a fastKind value at p: a slice is
+// zero when nil, a float when it equals 0 (-0.0 too).
+func isZeroAt(p unsafe.Pointer, k reflect.Kind) bool {
+	switch k {
+	case reflect.String:
+		return len(*(*string)(p)) == 0
+	case reflect.Bool:
+		return !*(*bool)(p)
+	case reflect.Slice:
+		return *(*unsafe.Pointer)(p) == nil
+	case reflect.Int8, reflect.Uint8:
+		return *(*uint8)(p) == 0
+	case reflect.Int16, reflect.Uint16:
+		return *(*uint16)(p) == 0
+	case reflect.Int32, reflect.Uint32:
+		return *(*uint32)(p) == 0
+	case reflect.Float32:
+		return *(*float32)(p) == 0
+	case reflect.Float64:
+		return *(*float64)(p) == 0
+	case reflect.Int:
+		return *(*int)(p) == 0
+	case reflect.Uint:
+		return *(*uint)(p) == 0
+	case reflect.Uintptr:
+		return *(*uintptr)(p) == 0
+	}
+	return *(*uint64)(p) == 0 // int64, uint64
+}
+
+// checkAt runs f's rules on the field at p without reflect when its kind
+// allows (f.fast), else through check.
+func (f *field) checkAt(p unsafe.Pointer) (*rule, string) {
+	if !f.fast {
+		return check(f.rules, reflect.NewAt(f.typ, p).Elem())
+	}
+	var zero bool
+	if f.isPtr {
+		zero = *(*unsafe.Pointer)(p) == nil
+	} else {
+		zero = isZeroAt(p, f.vk)
+	}
+	loaded := false
+	var v val
+	for i := range f.rules {
+		ru := &f.rules[i]
+		switch ru.op {
+		case opOmitEmpty:
+			if zero {
+				return nil, ""
+			}
+			continue
+		case opRequired:
+			if zero {
+				return ru, "is required"
+			}
+			continue
+		case opUnknown:
+			return ru, "has rule " + strconv.Quote(ru.name) + " that bind does not know; set Options.Validator"
+		}
+		if !loaded {
+			q := p
+			if f.isPtr {
+				if q = *(*unsafe.Pointer)(p); q == nil {
+					return nil, "" // an absent optional value passes
+				}
+			}
+			v, loaded = readVal(q, f.vk), true
+		}
+		if m := checkVal(ru, v); m != "" {
+			return ru, m
+		}
+	}
+	return nil, ""
+}
+
+func checkVal(ru *rule, v val) string {
 	switch ru.op {
 	case opMin, opMax, opLen, opGT, opGTE, opLT, opLTE:
 		var x float64
 		unit := ""
-		switch v.Kind() {
+		switch v.k {
 		case reflect.String:
-			x, unit = float64(utf8.RuneCountInString(v.String())), " characters long"
-		case reflect.Slice, reflect.Map, reflect.Array:
-			x, unit = float64(v.Len()), " items"
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			x = float64(v.Int())
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			x = float64(v.Uint())
-		case reflect.Float32, reflect.Float64:
-			x = v.Float()
+			x, unit = float64(utf8.RuneCountInString(v.s)), " characters long"
+		case reflect.Slice:
+			x, unit = float64(v.n), " items"
+		case reflect.Int:
+			x = float64(v.i)
+		case reflect.Uint:
+			x = float64(v.u)
+		case reflect.Float64:
+			x = v.f
 		default:
 			return ""
 		}
@@ -178,24 +334,22 @@ func checkOne(ru *rule, v reflect.Value) string {
 			}
 		}
 	case opOneOf:
-		var s string
-		switch v.Kind() {
+		switch v.k {
 		case reflect.String:
-			s = v.String()
 			for _, w := range ru.words {
-				if s == w {
+				if v.s == w {
 					return ""
 				}
 			}
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		case reflect.Int:
 			for _, w := range ru.words {
-				if n, err := strconv.ParseInt(w, 10, 64); err == nil && n == v.Int() {
+				if n, err := strconv.ParseInt(w, 10, 64); err == nil && n == v.i {
 					return ""
 				}
 			}
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		case reflect.Uint:
 			for _, w := range ru.words {
-				if n, err := strconv.ParseUint(w, 10, 64); err == nil && n == v.Uint() {
+				if n, err := strconv.ParseUint(w, 10, 64); err == nil && n == v.u {
 					return ""
 				}
 			}
@@ -204,15 +358,15 @@ func checkOne(ru *rule, v reflect.Value) string {
 		}
 		return "must be one of " + strings.Join(ru.words, ", ")
 	case opEmail:
-		if v.Kind() == reflect.String && !isEmail(v.String()) {
+		if v.k == reflect.String && !isEmail(v.s) {
 			return "must be a valid email address"
 		}
 	case opURL:
-		if v.Kind() == reflect.String && !isURL(v.String()) {
+		if v.k == reflect.String && !isURL(v.s) {
 			return "must be a valid URL"
 		}
 	case opPattern:
-		if v.Kind() == reflect.String && !ru.re.MatchString(v.String()) {
+		if v.k == reflect.String && !ru.re.MatchString(v.s) {
 			return "must match " + ru.re.String()
 		}
 	}
