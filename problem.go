@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/tako-go/tako/bind"
 )
 
 // DefaultErrorHandler renders err as an RFC 9457 problem document
@@ -16,7 +18,13 @@ import (
 //
 // The status comes from the first *Error in err's chain (errors.As); malformed JSON given to
 // BindJSON is a 400 naming the byte offset; anything else is a 500 whose detail is not shown
-// to the client. Errors with a 5xx status are logged with Config.Logger. If the response was
+// to the client. A 4xx whose chain holds a *bind.Errors (Bind, BindInto, Handle) lists every
+// failing field in an "errors" extension member, by wire name, never the Go field name:
+//
+//	{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"...",
+//	 "errors":[{"field":"email","in":"body","rule":"email","message":"must be a valid email address"}]}
+//
+// Errors with a 5xx status are logged with Config.Logger. If the response was
 // already sent (a stream had begun), the error is only logged.
 func DefaultErrorHandler(c *Ctx, err error) {
 	status, te := statusOf(err)
@@ -38,12 +46,22 @@ func DefaultErrorHandler(c *Ctx, err error) {
 			detail = te.Err.Error()
 		}
 	}
+	var fields *bind.Errors
+	if status < 500 && errors.As(err, &fields) && len(fields.Fields) > 0 {
+		c.writeProblem(status, typ, title, detail, fields.Fields)
+		return
+	}
 	c.WriteProblem(status, typ, title, detail)
 }
 
 // WriteProblem writes an RFC 9457 problem+json response. typ defaults to "about:blank";
 // empty title and detail are omitted.
 func (c *Ctx) WriteProblem(status int, typ, title, detail string) {
+	c.writeProblem(status, typ, title, detail, nil)
+}
+
+// writeProblem is WriteProblem with an optional "errors" member listing failing fields.
+func (c *Ctx) writeProblem(status int, typ, title, detail string, fields []bind.FieldError) {
 	c.resetResponse()
 	if typ == "" {
 		typ = "about:blank"
@@ -59,6 +77,31 @@ func (c *Ctx) WriteProblem(status int, typ, title, detail string) {
 	if detail != "" {
 		b = append(b, `,"detail":`...)
 		b = appendJSONString(b, detail)
+	}
+	if len(fields) > 0 {
+		b = append(b, `,"errors":[`...)
+		for i := range fields {
+			f := &fields[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"field":`...)
+			b = appendJSONString(b, f.Field)
+			if f.In != 0 {
+				b = append(b, `,"in":`...)
+				b = appendJSONString(b, f.In.String())
+			}
+			b = append(b, `,"rule":`...)
+			b = appendJSONString(b, f.Rule)
+			if f.Param != "" {
+				b = append(b, `,"param":`...)
+				b = appendJSONString(b, f.Param)
+			}
+			b = append(b, `,"message":`...)
+			b = appendJSONString(b, f.Message)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
 	}
 	b = append(b, '}')
 	c.scratch = b

@@ -74,6 +74,26 @@ func TestHandleTyped(t *testing.T) {
 				t.Errorf("validation problem %q does not name %s", r.body, f)
 			}
 		}
+		// The problem document lists the fields in an "errors" member (RFC 9457 extension).
+		var problem struct {
+			Status int `json:"status"`
+			Errors []struct {
+				Field, In, Rule, Param, Message string
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal([]byte(r.body), &problem); err != nil {
+			t.Fatalf("validation problem %q: %v", r.body, err)
+		}
+		var listed []string
+		for _, e := range problem.Errors {
+			if e.In != "body" || e.Message == "" {
+				t.Errorf("field error %+v: want in=body and a message", e)
+			}
+			listed = append(listed, e.Field+":"+e.Rule+"="+e.Param)
+		}
+		if want := []string{"name:max=10", "email:email=", "age:max=150"}; !reflect.DeepEqual(listed, want) {
+			t.Errorf("problem errors %v, want %v (body %s)", listed, want, r.body)
+		}
 		if r := h.do("POST", "/orgs/x/users", strings.NewReader(`{"name":"a","email":"a@example.com"}`), "Content-Type: application/json"); r.status != 400 || !strings.Contains(r.body, "org") {
 			t.Errorf("bad path param: %d %q", r.status, r.body)
 		}
