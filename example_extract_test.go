@@ -55,7 +55,7 @@ func ExampleHandle() {
 	}
 	// Output:
 	// 201 {"id":1,"org":7,"name":"ann"}
-	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"body \"email\": must be a valid email address"}
+	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"body \"email\": must be a valid email address","errors":[{"field":"email","in":"body","rule":"email","message":"must be a valid email address"}]}
 	// POST /orgs/:org/users CreateUser -> User
 }
 

@@ -85,13 +85,18 @@ func (c *Ctx) writeProblem(status int, typ, title, detail string, fields []bind.
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"field":`...)
-			b = appendJSONString(b, f.Field)
-			if f.In != 0 {
-				b = append(b, `,"in":`...)
-				b = appendJSONString(b, f.In.String())
+			b = append(b, '{')
+			if f.Field != "" { // empty for a whole-body error (syntax, media type)
+				b = append(b, `"field":`...)
+				b = appendJSONString(b, f.Field)
+				b = append(b, ',')
 			}
-			b = append(b, `,"rule":`...)
+			if f.In != 0 {
+				b = append(b, `"in":`...)
+				b = appendJSONString(b, f.In.String())
+				b = append(b, ',')
+			}
+			b = append(b, `"rule":`...)
 			b = appendJSONString(b, f.Rule)
 			if f.Param != "" {
 				b = append(b, `,"param":`...)

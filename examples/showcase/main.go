@@ -103,7 +103,7 @@ func newApp(cfg tako.Config) *tako.App {
 	app.Get("/", index)
 	api := app.Group("/api")
 	api.Get("/todos", listTodos)
-	api.Post("/todos", createTodo)
+	api.Post("/todos", tako.Handle(createTodo))
 	api.Get("/todos/:id", getTodo)
 	api.Put("/todos/:id", updateTodo)
 	api.Delete("/todos/:id", deleteTodo)
@@ -138,38 +138,57 @@ func index(c *tako.Ctx) error {
 	return c.Text(b.String())
 }
 
+// listQuery is bound from the query string by package bind: typed, defaulted and
+// validated, with errors that name the query parameter.
+type listQuery struct {
+	Done  *bool `query:"done"`
+	Limit int   `query:"limit" default:"100" validate:"min=1,max=1000"`
+}
+
 // GET /api/todos?done=true&limit=10
 func listTodos(c *tako.Ctx) error {
-	limit := 100
-	if q := c.Query("limit"); q != "" {
-		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 || n > 1000 {
-			return tako.NewError(400, "query parameter limit must be an integer from 1 to 1000")
-		}
-		limit = n
-	}
-	var done *bool
-	if q := c.Query("done"); q != "" {
-		v, err := strconv.ParseBool(q)
-		if err != nil {
-			return tako.NewError(400, "query parameter done must be true or false")
-		}
-		done = &v
+	var q listQuery
+	if err := c.Bind(&q); err != nil {
+		return err // 400 or 422 problem+json listing the failing parameters
 	}
 	s := tako.State[*store](c)
 	s.mu.Lock()
 	out := make([]Todo, 0, len(s.todos))
 	for _, t := range s.todos {
-		if done == nil || t.Done == *done {
+		if q.Done == nil || t.Done == *q.Done {
 			out = append(out, t)
 		}
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if len(out) > limit {
-		out = out[:limit]
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
 	}
 	return c.JSON(out)
+}
+
+// newTodo is the body of POST /api/todos, bound and validated by tako.Handle.
+type newTodo struct {
+	Title string `json:"title" validate:"required,max=200"`
+	Done  bool   `json:"done"`
+}
+
+// POST /api/todos: a typed handler. tako.Handle binds and validates newTodo (422 with a field
+// list when it fails, 400 naming the byte offset for malformed JSON) and encodes the result.
+func createTodo(c *tako.Ctx, in newTodo) (Todo, error) {
+	title := strings.TrimSpace(in.Title)
+	if title == "" {
+		return Todo{}, tako.NewError(422, `field "title" must not be blank`)
+	}
+	s := tako.State[*store](c)
+	s.mu.Lock()
+	t := Todo{ID: s.nextID, Title: title, Done: in.Done}
+	s.todos[t.ID] = t
+	s.nextID++
+	s.mu.Unlock()
+	c.SetHeader("Location", "/api/todos/"+strconv.Itoa(t.ID))
+	c.Status(201)
+	return t, nil
 }
 
 type todoInput struct {
@@ -177,43 +196,19 @@ type todoInput struct {
 	Done  *bool   `json:"done"`
 }
 
-func (in *todoInput) validate(create bool) error {
+func (in *todoInput) validate() error {
 	if in.Title == nil {
-		if create {
-			return tako.NewError(422, `field "title" is required`)
-		}
 		return nil
 	}
 	t := strings.TrimSpace(*in.Title)
 	if t == "" {
-		return tako.NewError(422, `field "title" must not be empty`)
+		return tako.NewError(422, `field "title" must not be blank`)
 	}
 	if len(t) > 200 {
 		return tako.NewError(422, `field "title" must be at most 200 bytes`)
 	}
 	*in.Title = t
 	return nil
-}
-
-func createTodo(c *tako.Ctx) error {
-	var in todoInput
-	if err := c.BindJSON(&in); err != nil {
-		return err
-	}
-	if err := in.validate(true); err != nil {
-		return err
-	}
-	s := tako.State[*store](c)
-	s.mu.Lock()
-	t := Todo{ID: s.nextID, Title: *in.Title}
-	if in.Done != nil {
-		t.Done = *in.Done
-	}
-	s.todos[t.ID] = t
-	s.nextID++
-	s.mu.Unlock()
-	c.SetHeader("Location", "/api/todos/"+strconv.Itoa(t.ID))
-	return c.Status(201).JSON(&t)
 }
 
 func todoID(c *tako.Ctx) (int, error) {
@@ -258,7 +253,7 @@ func updateTodo(c *tako.Ctx) error {
 	if err := c.BindJSON(&in); err != nil {
 		return err
 	}
-	if err := in.validate(false); err != nil {
+	if err := in.validate(); err != nil {
 		return err
 	}
 	s.mu.Lock()
