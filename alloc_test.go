@@ -94,13 +94,19 @@ func (c *rawClient) roundTrip(tb testing.TB, req []byte) []byte {
 
 // serveInMemory serves app (FastHTTP engine) on an in-memory listener and returns a client.
 func serveInMemory(tb testing.TB, app *tako.App) *rawClient {
+	return serveInMemoryFrom(tb, app, nil)
+}
+
+// serveInMemoryFrom is serveInMemory with the client connection coming from peer (nil: the
+// listener's default address).
+func serveInMemoryFrom(tb testing.TB, app *tako.App, peer net.Addr) *rawClient {
 	ln := fasthttputil.NewInmemoryListener()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		app.Serve(ln)
 	}()
-	conn, err := ln.Dial()
+	conn, err := ln.DialWithLocalAddr(peer)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/tako-go/tako"
 	"github.com/tako-go/tako/parse"
-	"github.com/valyala/fasthttp/fasthttputil"
 )
 
 var (
@@ -143,26 +142,6 @@ func BenchmarkExtractFastHTTP(b *testing.B) {
 
 // proxyAddr is the peer address of the in-memory connection: a trusted proxy.
 var proxyAddr = &net.TCPAddr{IP: net.IPv4(10, 1, 2, 3), Port: 40000}
-
-// serveInMemoryFrom is serveInMemory with the client connection coming from peer.
-func serveInMemoryFrom(tb testing.TB, app *tako.App, peer net.Addr) *rawClient {
-	ln := fasthttputil.NewInmemoryListener()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		app.Serve(ln)
-	}()
-	conn, err := ln.DialWithLocalAddr(peer)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		conn.Close()
-		app.Shutdown(tb.Context())
-		<-done
-	})
-	return &rawClient{conn: conn, buf: make([]byte, 4096)}
-}
 
 type bindAllocIn struct {
 	ID    int64 `path:"id"`
