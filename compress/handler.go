@@ -111,6 +111,10 @@ type responseWriter struct {
 	enc    Encoding
 	state  uint8
 	status int // 0 until WriteHeader (1xx are passed on and not recorded)
+	// large: a Content-Length at or over MinSize was declared, but the
+	// Content-Type is missing, so the decision waits for the first Write
+	// to sniff it.
+	large bool
 	buf    []byte
 	cw     Writer
 }
@@ -145,6 +149,10 @@ func (w *responseWriter) WriteHeader(code int) {
 	case Plain:
 		w.startPlain()
 	case Compress:
+		if _, set := h["Content-Type"]; !set {
+			w.large = true
+			return
+		}
 		w.startCompress()
 	}
 }
@@ -161,7 +169,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	case stateHijacked:
 		return 0, http.ErrHijacked
 	}
-	if len(w.buf)+len(p) < w.p.minSize {
+	if len(w.buf)+len(p) < w.p.minSize && !w.large {
 		if w.buf == nil {
 			w.buf = make([]byte, 0, w.p.minSize)
 		}
@@ -213,6 +221,7 @@ func (w *responseWriter) decideOnBody(next []byte) error {
 
 func (w *responseWriter) startPlain() {
 	w.state = statePlain
+	addVary(w.rw.Header())
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
@@ -222,6 +231,7 @@ func (w *responseWriter) startPlain() {
 func (w *responseWriter) startCompress() {
 	w.state = stateCompressing
 	h := w.rw.Header()
+	addVary(h)
 	h["Content-Encoding"] = encodingValues[w.enc]
 	delete(h, "Content-Length")
 	delete(h, "Accept-Ranges")
@@ -301,5 +311,5 @@ func (w *responseWriter) finish() {
 	case stateCompressing:
 		_ = w.cw.Close()
 	}
-	w.state, w.status, w.buf = stateBuffering, 0, w.buf[:0]
+	w.state, w.status, w.buf, w.large = stateBuffering, 0, w.buf[:0], false
 }

@@ -1,6 +1,7 @@
 package compress
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -23,41 +24,27 @@ var ErrTooLarge = errors.New("compress: decoded body exceeds the size limit")
 
 // Reader decodes a compressed body and stops with ErrTooLarge once the
 // decoded output would exceed its limit. Decoders are pooled per codec, so
-// AcquireReader/ReleaseReader allocate nothing in steady state.
+// AcquireReader/ReleaseReader allocate nothing in steady state for gzip,
+// deflate and zstd; andybalholm/brotli v1.3.0 allocates its context maps per
+// meta-block (a few small objects per body).
 //
 // "deflate" is decoded as zlib, as RFC 9110 defines it, with a fallback to a
 // raw deflate stream when the first two bytes are not a zlib header (some
 // clients send raw deflate; browsers accept both).
 type Reader struct {
-	src    io.Reader
-	dec    io.Reader
-	coder  Encoding
-	limit  int64
-	n      int64
-	err    error
-	raw    bool // deflate without zlib header
-	gz     *gzip.Reader
-	zl     io.ReadCloser
-	fl     io.ReadCloser
-	br     *brotli.Reader
-	zs     *zstd.Decoder
-	prefix prefixReader
-}
-
-// prefixReader replays up to two peeked bytes before reading on from r.
-type prefixReader struct {
-	b    [2]byte
-	i, n int
-	r    io.Reader
-}
-
-func (p *prefixReader) Read(b []byte) (int, error) {
-	if p.i < p.n {
-		k := copy(b, p.b[p.i:p.n])
-		p.i += k
-		return k, nil
-	}
-	return p.r.Read(b)
+	src   io.Reader
+	dec   io.Reader
+	coder Encoding
+	limit int64
+	n     int64
+	err   error
+	raw   bool // deflate without zlib header
+	gz    *gzip.Reader
+	zl    io.ReadCloser
+	fl    io.ReadCloser
+	br    *brotli.Reader
+	zs    *zstd.Decoder
+	bufr  *bufio.Reader // deflate: peeks the zlib header; is the io.ByteReader flate wants
 }
 
 var readerPools [numEncodings]sync.Pool
@@ -82,7 +69,10 @@ func AcquireReader(src io.Reader, e Encoding, limit int64) (*Reader, error) {
 
 // ReleaseReader returns r to its pool; r must not be used afterwards.
 func ReleaseReader(r *Reader) {
-	r.src, r.dec, r.prefix.r, r.err = nil, nil, nil, nil
+	r.src, r.dec, r.err = nil, nil, nil
+	if r.bufr != nil {
+		r.bufr.Reset(nil)
+	}
 	readerPools[r.coder].Put(r)
 }
 
@@ -121,33 +111,37 @@ func (r *Reader) reset(src io.Reader, limit int64) error {
 		r.dec = r.gz
 	case Deflate:
 		// Peek the first two bytes: a zlib header has CM=8 and a check
-		// value making CMF<<8|FLG a multiple of 31.
-		r.prefix = prefixReader{r: src}
-		n, err := io.ReadFull(src, r.prefix.b[:])
-		r.prefix.n = n
-		if err != nil && n == 0 {
+		// value making CMF<<8|FLG a multiple of 31. The bufio.Reader is
+		// kept across resets: flate wraps any source that is not an
+		// io.ByteReader in a new bufio.Reader per stream.
+		if r.bufr == nil {
+			r.bufr = bufio.NewReaderSize(src, 4096)
+		} else {
+			r.bufr.Reset(src)
+		}
+		hdr, err := r.bufr.Peek(2)
+		if len(hdr) == 0 {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return fmt.Errorf("compress: deflate: %w", err)
 		}
-		cmf, flg := r.prefix.b[0], r.prefix.b[1]
-		if n == 2 && cmf&0x0f == 8 && cmf>>4 <= 7 && (uint16(cmf)<<8|uint16(flg))%31 == 0 {
+		if len(hdr) == 2 && hdr[0]&0x0f == 8 && hdr[0]>>4 <= 7 && (uint16(hdr[0])<<8|uint16(hdr[1]))%31 == 0 {
 			if r.zl == nil {
-				zl, err := zlib.NewReader(&r.prefix)
+				zl, err := zlib.NewReader(r.bufr)
 				if err != nil {
 					return fmt.Errorf("compress: deflate: %w", err)
 				}
 				r.zl = zl
-			} else if err := r.zl.(zlib.Resetter).Reset(&r.prefix, nil); err != nil {
+			} else if err := r.zl.(zlib.Resetter).Reset(r.bufr, nil); err != nil {
 				return fmt.Errorf("compress: deflate: %w", err)
 			}
 			r.dec = r.zl
 		} else {
 			r.raw = true
 			if r.fl == nil {
-				r.fl = flate.NewReader(&r.prefix)
-			} else if err := r.fl.(flate.Resetter).Reset(&r.prefix, nil); err != nil {
+				r.fl = flate.NewReader(r.bufr)
+			} else if err := r.fl.(flate.Resetter).Reset(r.bufr, nil); err != nil {
 				return fmt.Errorf("compress: deflate: %w", err)
 			}
 			r.dec = r.fl
