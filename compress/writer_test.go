@@ -173,6 +173,9 @@ func TestWriterErrors(t *testing.T) {
 }
 
 func TestWriterAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
 	in := bytes.Repeat([]byte(`{"id":12345,"name":"tako","tags":["a","b"],"ok":true}`), 40)
 	for _, flush := range []bool{false, true} {
 		for _, e := range allEncodings {
