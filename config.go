@@ -1,0 +1,142 @@
+package tako
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/tako-go/tako/parse"
+)
+
+// Engine selects the HTTP server that App.Listen and App.Serve run. The same handlers run
+// unchanged on both.
+type Engine uint8
+
+const (
+	// FastHTTP serves HTTP/1.1 on github.com/valyala/fasthttp: the zero-allocation path. It is
+	// the zero value and the default.
+	FastHTTP Engine = iota
+	// NetHTTP serves on Go's net/http server: HTTP/1.1 and h2c (HTTP/2 without TLS, through
+	// http.Server.Protocols), with everything net/http users rely on.
+	NetHTTP
+)
+
+// String returns "fasthttp" or "net/http".
+func (e Engine) String() string {
+	if e == NetHTTP {
+		return "net/http"
+	}
+	return "fasthttp"
+}
+
+// Default limits. They are chosen to resist slow-client attacks (slowloris: a client that
+// sends its headers or body a byte at a time) while leaving room for ordinary APIs. Each has
+// a Config knob.
+const (
+	DefaultReadTimeout       = 30 * time.Second // whole request, headers and body
+	DefaultReadHeaderTimeout = 10 * time.Second // request line and headers (net/http only; fasthttp bounds them with ReadTimeout)
+	DefaultWriteTimeout      = 30 * time.Second // writing the response (streaming responses: see Config.WriteTimeout)
+	DefaultIdleTimeout       = 60 * time.Second // an idle keep-alive connection
+	DefaultMaxHeaderBytes    = 16 << 10         // request line plus headers; more is answered 431
+	DefaultMaxBodyBytes      = 4 << 20          // Ctx.Body; more is answered 413
+	DefaultMaxConns          = 256 * 1024       // concurrent connections
+)
+
+// Config configures an App. The zero value works: every zero field takes the documented
+// default.
+type Config struct {
+	// Engine is the server that Listen and Serve run. Default FastHTTP. App.Handler (and
+	// App.ServeHTTP) always serve through net/http regardless of Engine.
+	Engine Engine
+
+	// ReadTimeout bounds reading one request, headers and body. Default 30s. Negative
+	// disables it (not recommended on a public port).
+	ReadTimeout time.Duration
+	// ReadHeaderTimeout bounds reading the request line and headers on the NetHTTP engine.
+	// Default 10s. The fasthttp engine reads headers under ReadTimeout.
+	ReadHeaderTimeout time.Duration
+	// WriteTimeout bounds writing one response. Default 30s. A long-lived streaming
+	// response (Ctx.Stream) needs a larger value or a negative one (disabled).
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection waits for its next request.
+	// Default 60s.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes limits the request line plus headers. Default 16 KiB. Requests over the
+	// limit are answered 431 Request Header Fields Too Large.
+	MaxHeaderBytes int
+	// MaxBodyBytes limits the body that Ctx.Body (and BindJSON) will read into memory.
+	// Default 4 MiB. Ctx.Body returns ErrBodyTooLarge (413) beyond it. Ctx.BodyReader is
+	// not limited: it streams, so a handler that accepts large uploads reads from it.
+	MaxBodyBytes int64
+	// MaxConns limits concurrent connections when the App runs its own server (Listen,
+	// Serve). Default 262144.
+	MaxConns int
+	// HandlerTimeout, when positive, gives Ctx.Context a deadline this long after the
+	// request starts. Go cannot stop a running handler, so handlers honour it by watching
+	// the context. Creating that context allocates, which happens only when a handler calls
+	// Context. Default 0: no deadline (the context still ends on shutdown).
+	HandlerTimeout time.Duration
+
+	// JSON configures Ctx.JSON and Ctx.BindJSON (package parse: backend, strictness,
+	// zero-copy decoding). The zero value is parse's default: output identical to
+	// encoding/json, decoded strings copied. Measured on a small struct
+	// ({"message":"Hello, World!"}), Mode parse.JSONNever (encoding/json with parse's
+	// pooling) encodes with no allocation and is faster, while the default sonic path
+	// allocates 16 B per call (sonic boxes its argument) and wins on large values.
+	JSON parse.JSON
+
+	// Immutable makes every string and byte slice that Ctx returns a private copy, so it
+	// stays valid after the handler returns. It costs an allocation per accessor call.
+	// Default false: values alias request buffers, valid until the handler returns.
+	Immutable bool
+	// PoisonBuffers, for tests and debugging, overwrites the request memory that Ctx handed
+	// out (params, query values, headers, cookies, body) with 0xDE bytes once the handler
+	// returns, so a value that escaped its handler shows up as garbage at once instead of
+	// as a rare wrong answer in production.
+	PoisonBuffers bool
+
+	// ErrorHandler renders an error that a handler returned (or a recovered panic). Default
+	// DefaultErrorHandler: RFC 9457 application/problem+json.
+	ErrorHandler func(c *Ctx, err error)
+	// NotFound handles requests that match no route. Default: ErrNotFound (404) through
+	// ErrorHandler. App middleware runs around it.
+	NotFound Handler
+	// MethodNotAllowed handles requests whose path matches routes of other methods only.
+	// The Allow header is already set when it runs. Default: ErrMethodNotAllowed (405).
+	MethodNotAllowed Handler
+	// DisableAutoOptions turns off the automatic OPTIONS answer (204 with Allow) for paths
+	// without an explicit OPTIONS route.
+	DisableAutoOptions bool
+
+	// Logger receives recovered panics, errors with 5xx status and server errors. Default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (cfg *Config) setDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		} else if *d < 0 {
+			*d = 0
+		}
+	}
+	def(&cfg.ReadTimeout, DefaultReadTimeout)
+	def(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	def(&cfg.WriteTimeout, DefaultWriteTimeout)
+	def(&cfg.IdleTimeout, DefaultIdleTimeout)
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ErrorHandler == nil {
+		cfg.ErrorHandler = DefaultErrorHandler
+	}
+}

@@ -1,0 +1,91 @@
+// Package tako is the facade of Tako for Go: a web framework whose handlers run unchanged on
+// two engines, fasthttp for zero-allocation HTTP/1.1 and Go's net/http for HTTP/2 (h2c),
+// httptest and the net/http ecosystem. It combines the kit's leaf packages: router (the
+// radix router), parse (JSON) and pool (buffers).
+//
+// # Hello world
+//
+//	package main
+//
+//	import "github.com/tako-go/tako"
+//
+//	func main() {
+//		app := tako.New()
+//		app.Get("/hello/:name", func(c *tako.Ctx) error {
+//			return c.Text("hello " + c.Param("name"))
+//		})
+//		app.Listen(":8080")
+//	}
+//
+// # Engines
+//
+// App.Listen and App.Serve run Config.Engine: FastHTTP (the default; HTTP/1.1, no
+// allocations per request in steady state) or NetHTTP (HTTP/1.1 and h2c). App.Handler
+// (the App itself is an http.Handler) serves through any net/http server, httptest
+// included, and App.NewHTTPServer builds a configured *http.Server for TLS and HTTP/2.
+// App.Test runs one request in memory through the configured engine. One Ctx type serves
+// both engines; the difference shows only in the escape hatches Ctx.FastHTTP and Ctx.HTTP.
+//
+// # Routes
+//
+// Patterns are router patterns: static segments, ":name" or "{name}" for one segment,
+// "*name" or "{name...}" for the rest of the path. GET routes answer HEAD too; a path that
+// matches routes of other methods answers OPTIONS with 204 and Allow, and other methods with
+// 405 and Allow; a path that would match with its trailing slash toggled, or once cleaned,
+// is redirected there (301 for GET and HEAD, 308 otherwise). Groups share a prefix and
+// middleware; Mount attaches a sub-App or any http.Handler under a prefix.
+//
+//	api := app.Group("/api", auth)
+//	api.Get("/users/:id", getUser)
+//	api.Post("/users", createUser, audit) // route middleware
+//	app.Mount("/debug", http.DefaultServeMux)
+//
+// # Middleware
+//
+// A Middleware is func(Handler) Handler. Chains are composed once, when the App starts
+// serving, in the order app (Use), group, route; a request pays no chain bookkeeping.
+// WrapMiddleware adapts func(http.Handler) http.Handler middleware, and WrapHTTP any
+// http.Handler.
+//
+// # Errors
+//
+// Handlers return errors. An *Error (NewError, Errorf) carries the status; anything else is
+// a 500 whose message stays in the log. The default ErrorHandler renders RFC 9457
+// application/problem+json:
+//
+//	{"type":"about:blank","title":"Not Found","status":404,"detail":"no route matches the request path"}
+//
+// Client mistakes are 4xx with a clear detail: malformed JSON names the byte offset (400),
+// an oversize body is 413, oversize headers 431, a body that does not arrive in time 408.
+// A panicking handler is recovered, logged with log/slog and answered 500; the server keeps
+// serving.
+//
+// # Zero-copy contract
+//
+// Strings and byte slices returned by Ctx (Path, Param, Query, Header, Cookie, Body, ...)
+// alias the request's buffers, which fasthttp reuses for the next request on the
+// connection. They are valid until the handler returns; every such accessor says so. To keep
+// a value, copy it (strings.Clone, the *Copy accessors), or set Config.Immutable to make
+// every accessor copy. Config.PoisonBuffers overwrites the memory handed out once the
+// handler returns, so that a value which escaped shows up as garbage in tests.
+//
+// # State
+//
+// Application state and request-scoped values are typed by their Go type, with no string
+// keys and no interface{} casts in user code:
+//
+//	tako.SetState(app, db)          // at start-up
+//	db := tako.State[*DB](c)        // in a handler
+//	tako.SetLocal(c, user)          // in a middleware
+//	user, ok := tako.Local[User](c) // later in the chain
+//
+// # Limits and shutdown
+//
+// Config holds the server limits, each with a documented default chosen to resist slow
+// clients: ReadTimeout 30s, ReadHeaderTimeout 10s, WriteTimeout 30s, IdleTimeout 60s,
+// MaxHeaderBytes 16 KiB (431 beyond), MaxBodyBytes 4 MiB for Ctx.Body (413 beyond; a
+// streaming Ctx.BodyReader is not limited), MaxConns 262144. App.Shutdown stops accepting,
+// closes idle keep-alive connections at once, lets in-flight requests finish and returns
+// when they have, or when its context ends; App.ShutdownOnSignal wires it to SIGINT and
+// SIGTERM.
+package tako

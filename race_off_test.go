@@ -1,0 +1,5 @@
+//go:build !race
+
+package tako_test
+
+const raceEnabled = false

@@ -1,0 +1,111 @@
+package tako
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Listen serves the App on the TCP address addr (for example ":8080") with Config.Engine.
+// It blocks until Shutdown, then returns nil; any other return is an error.
+func (a *App) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return a.Serve(ln)
+}
+
+// Serve serves the App on ln with Config.Engine: HTTP/1.1 on fasthttp (FastHTTP), or
+// HTTP/1.1 and h2c on net/http (NetHTTP). It may be called for several listeners. It blocks
+// until Shutdown, then returns nil; it returns http.ErrServerClosed if the App was already
+// shut down.
+func (a *App) Serve(ln net.Listener) error {
+	a.build()
+	a.srvMu.Lock()
+	if a.stopping.Load() {
+		a.srvMu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	if a.cfg.Engine == NetHTTP {
+		if a.std == nil {
+			a.std = a.NewHTTPServer()
+		}
+		srv := a.std
+		a.srvMu.Unlock()
+		err := srv.Serve(newLimitListener(ln, a.cfg.MaxConns))
+		if errors.Is(err, http.ErrServerClosed) && a.stopping.Load() {
+			return nil
+		}
+		return err
+	}
+	if a.fast == nil {
+		a.fast = a.newFastServer()
+	}
+	srv := a.fast
+	a.fastLns = append(a.fastLns, ln)
+	a.srvMu.Unlock()
+	return srv.Serve(ln)
+}
+
+// Shutdown stops the App gracefully: it closes the listeners (new connections are refused),
+// closes idle keep-alive connections at once, cancels the contexts of in-flight requests
+// (Ctx.Context: a signal to wrap up) and waits for those requests to finish. It returns nil
+// when all are done, or ctx's error if ctx ends first (the remaining connections are then
+// left to finish on their own). After Shutdown, Serve returns http.ErrServerClosed.
+func (a *App) Shutdown(ctx context.Context) error {
+	a.srvMu.Lock()
+	a.stopping.Store(true)
+	fast, std, lns := a.fast, a.std, a.fastLns
+	a.srvMu.Unlock()
+	a.cancel()
+	var errs []error
+	if fast != nil {
+		errs = append(errs, fast.ShutdownWithContext(ctx))
+		// A Serve that had not yet handed its listener to fasthttp when Shutdown began
+		// would otherwise go on serving; the others are closed already.
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
+	if std != nil {
+		errs = append(errs, std.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// ShutdownOnSignal calls Shutdown, with grace as its deadline, when the process receives one
+// of sigs (default SIGINT and SIGTERM). The returned channel receives Shutdown's result and
+// is then closed; a main function waits on it after Serve returns, so that in-flight
+// requests finish before the process exits:
+//
+//	done := app.ShutdownOnSignal(10 * time.Second)
+//	if err := app.Listen(":8080"); err != nil {
+//		log.Fatal(err)
+//	}
+//	if err := <-done; err != nil {
+//		log.Print(err)
+//	}
+func (a *App) ShutdownOnSignal(grace time.Duration, sigs ...os.Signal) <-chan error {
+	if len(sigs) == 0 {
+		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan error, 1)
+	go func() {
+		<-ch
+		signal.Stop(ch)
+		ctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		done <- a.Shutdown(ctx)
+		close(done)
+	}()
+	return done
+}
