@@ -74,7 +74,7 @@
 //
 //	go test ./compress -run XXX -bench 'Codec' -benchtime 200ms -count 3
 //
-MEASUREMENTS_TABLE
+//	MEASUREMENTS_TABLE
 //
 // Zstd 2 compresses JSON to within a point of brotli 4 at several times the
 // speed; brotli 4 wins on HTML. Hence the default preference zstd, brotli,
