@@ -39,7 +39,10 @@ var (
 	}
 )
 
-func addVary(h http.Header) {
+// AddVary adds "Accept-Encoding" to the Vary header unless it is there
+// already (or Vary is "*"). It allocates only when another Vary value is
+// present.
+func AddVary(h http.Header) {
 	v, ok := h["Vary"]
 	if !ok {
 		h["Vary"] = varyAcceptEncoding
@@ -79,21 +82,39 @@ func hasToken(list, tok string) bool {
 	return false
 }
 
-var responseWriterPool = sync.Pool{New: func() any { return new(responseWriter) }}
+var responseWriterPool = sync.Pool{New: func() any { return new(ResponseWriter) }}
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	addVary(w.Header())
+	AddVary(w.Header())
 	enc := h.p.Request(r.Method, r.Header.Get("Accept-Encoding"), r.Header.Get("Range"))
 	if enc == Identity {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	rw := responseWriterPool.Get().(*responseWriter)
-	rw.rw, rw.p, rw.enc = w, h.p, enc
+	rw := h.p.AcquireResponseWriter(w, enc)
 	h.next.ServeHTTP(rw, r)
-	rw.finish()
-	rw.rw, rw.p = nil, nil
-	responseWriterPool.Put(rw)
+	rw.Release()
+}
+
+// AcquireResponseWriter returns a pooled ResponseWriter that sends what is
+// written to it on to w, compressed with e when the policy's skip rules allow
+// (e comes from Request). Call Release when the handler has returned.
+// Adapters that run handlers on a net/http ResponseWriter use it; plain
+// net/http users want Middleware.
+func (p *Policy) AcquireResponseWriter(w http.ResponseWriter, e Encoding) *ResponseWriter {
+	rw := responseWriterPool.Get().(*ResponseWriter)
+	rw.rw, rw.p, rw.enc = w, p, e
+	AddVary(w.Header())
+	return rw
+}
+
+// Release finishes the response (a body still buffered under MinSize goes
+// out as it is; a compressed stream gets its trailer) and returns w to its
+// pool. w must not be used afterwards.
+func (w *ResponseWriter) Release() {
+	w.finish()
+	w.rw, w.p = nil, nil
+	responseWriterPool.Put(w)
 }
 
 const (
@@ -103,9 +124,12 @@ const (
 	stateHijacked
 )
 
-// responseWriter buffers the start of a body until the decision to compress
-// can be made, then either passes through or compresses as it goes.
-type responseWriter struct {
+// ResponseWriter is the compressing http.ResponseWriter of the middleware.
+// It buffers the start of a body until the decision to compress can be made
+// (MinSize bytes, a declared Content-Length, or a Flush), then either passes
+// through or compresses as the handler writes. It implements http.Flusher and
+// http.Hijacker, and Unwrap for http.ResponseController.
+type ResponseWriter struct {
 	rw     http.ResponseWriter
 	p      *Policy
 	enc    Encoding
@@ -115,18 +139,23 @@ type responseWriter struct {
 	// Content-Type is missing, so the decision waits for the first Write
 	// to sniff it.
 	large bool
-	buf    []byte
-	cw     Writer
+	buf   []byte
+	cw    Writer
 }
 
-var _ http.Flusher = (*responseWriter)(nil)
+var _ http.Flusher = (*ResponseWriter)(nil)
 
-func (w *responseWriter) Header() http.Header { return w.rw.Header() }
+// Header returns the underlying writer's header map.
+func (w *ResponseWriter) Header() http.Header { return w.rw.Header() }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.rw }
+func (w *ResponseWriter) Unwrap() http.ResponseWriter { return w.rw }
 
-func (w *responseWriter) WriteHeader(code int) {
+// WriteHeader records the status and decides what it can from the headers:
+// 1xx statuses pass straight through; a bodiless status, a Content-Encoding,
+// no-transform, an incompressible Content-Type or a short Content-Length
+// send the body as it is.
+func (w *ResponseWriter) WriteHeader(code int) {
 	if w.status != 0 || w.state != stateBuffering {
 		if w.state == statePlain {
 			w.rw.WriteHeader(code) // let net/http report the superfluous call
@@ -157,7 +186,8 @@ func (w *responseWriter) WriteHeader(code int) {
 	}
 }
 
-func (w *responseWriter) Write(p []byte) (int, error) {
+// Write buffers p while the decision is open, then compresses or passes it.
+func (w *ResponseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 && w.state == stateBuffering {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -189,7 +219,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 // sniffs a missing Content-Type from the body's first bytes (after
 // compression nobody could), applies the content-type test, starts the
 // chosen path and writes out the buffer.
-func (w *responseWriter) decideOnBody(next []byte) error {
+func (w *ResponseWriter) decideOnBody(next []byte) error {
 	h := w.rw.Header()
 	ct := h.Get("Content-Type")
 	if ct == "" {
@@ -219,19 +249,19 @@ func (w *responseWriter) decideOnBody(next []byte) error {
 	return nil
 }
 
-func (w *responseWriter) startPlain() {
+func (w *ResponseWriter) startPlain() {
 	w.state = statePlain
-	addVary(w.rw.Header())
+	AddVary(w.rw.Header())
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
 	w.rw.WriteHeader(w.status)
 }
 
-func (w *responseWriter) startCompress() {
+func (w *ResponseWriter) startCompress() {
 	w.state = stateCompressing
 	h := w.rw.Header()
-	addVary(h)
+	AddVary(h)
 	h["Content-Encoding"] = encodingValues[w.enc]
 	delete(h, "Content-Length")
 	delete(h, "Accept-Ranges")
@@ -254,7 +284,7 @@ func (w *responseWriter) startCompress() {
 // response is compressed, so streamed responses (SSE) are compressed
 // incrementally. A Flush before the decision decides: a body whose
 // Content-Type allows compression is compressed from here on.
-func (w *responseWriter) Flush() {
+func (w *ResponseWriter) Flush() {
 	if w.state == stateHijacked {
 		return
 	}
@@ -285,7 +315,7 @@ func (w *responseWriter) Flush() {
 }
 
 // Hijack passes through to the underlying writer when it supports it.
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.state == stateCompressing {
 		return nil, nil, http.ErrNotSupported
 	}
@@ -299,7 +329,7 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // finish ends the response after the handler returns: a body still in the
 // buffer is under MinSize and goes out plain; a compressed stream gets its
 // trailer.
-func (w *responseWriter) finish() {
+func (w *ResponseWriter) finish() {
 	switch w.state {
 	case stateBuffering:
 		if w.status != 0 || len(w.buf) > 0 {
