@@ -4,18 +4,26 @@
 //
 //	cd bench && go test ./compress -run XXX -bench . -benchtime 500ms -count 5
 //
-// Tako and gzhttp are net/http middleware and run against the same
-// do-nothing http.ResponseWriter, so their figures are the middleware's own.
-// Fiber runs on fasthttp: its figures include Fiber's handler dispatch on a
-// reused fasthttp.RequestCtx (no network), which is small next to the
-// compression itself.
+// Two harnesses, each fair within itself:
+//   - net/http: Tako's compress.Middleware ("tako") and gzhttp run against the
+//     same do-nothing http.ResponseWriter, so the figures are the
+//     middleware's own.
+//   - fasthttp: Tako's App on its FastHTTP engine with middleware/compress
+//     ("tako-app") and a Fiber app with its compress middleware ("fiber"),
+//     each a fasthttp server on an in-memory connection, with a client in
+//     the same process writing the request and parsing the response: whole
+//     requests, framework and HTTP included.
 package compress
 
 import (
+	"bufio"
 	"bytes"
 	stdgzip "compress/gzip"
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,8 +32,11 @@ import (
 	"github.com/gofiber/fiber/v3"
 	fibercompress "github.com/gofiber/fiber/v3/middleware/compress"
 	"github.com/klauspost/compress/gzhttp"
+	"github.com/tako-go/tako"
 	"github.com/tako-go/tako/compress"
+	takocompress "github.com/tako-go/tako/middleware/compress"
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
 )
 
 func loadJSON(b *testing.B) []byte {
@@ -79,6 +90,42 @@ func netHTTPBench(b *testing.B, mw func(http.Handler) http.Handler, body []byte,
 	b.ReportMetric(100*float64(w.n)/float64(len(body)), "ratio%")
 }
 
+// serveInMemory starts serve on an in-memory listener and returns a
+// round-trip function for one request, checked once for its encoding.
+func inMemoryBench(b *testing.B, serve func(net.Listener) error, stop func(), body []byte, enc string) {
+	ln := fasthttputil.NewInmemoryListener()
+	done := make(chan struct{})
+	go func() { defer close(done); serve(ln) }()
+	conn, err := ln.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { conn.Close(); stop(); ln.Close(); <-done }()
+	req := []byte("GET / HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: " + enc + "\r\n\r\n")
+	br := bufio.NewReader(conn)
+	var res fasthttp.Response
+	roundTrip := func() {
+		if _, err := conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		res.Reset()
+		if err := res.Read(br); err != nil {
+			b.Fatal(err)
+		}
+	}
+	roundTrip()
+	if got := string(res.Header.ContentEncoding()); got != enc {
+		b.Fatalf("Content-Encoding %q, want %q", got, enc)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		roundTrip()
+	}
+	b.ReportMetric(100*float64(len(res.Body()))/float64(len(body)), "ratio%")
+}
+
 func fiberBench(b *testing.B, level fibercompress.Level, body []byte, enc string) {
 	app := fiber.New()
 	app.Use(fibercompress.New(fibercompress.Config{Level: level}))
@@ -86,25 +133,15 @@ func fiberBench(b *testing.B, level fibercompress.Level, body []byte, enc string
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(body)
 	})
-	h := app.Handler()
-	ctx := &fasthttp.RequestCtx{}
-	ctx.Request.SetRequestURI("/")
-	ctx.Request.Header.SetMethod("GET")
-	ctx.Request.Header.Set("Accept-Encoding", enc)
-	h(ctx)
-	if got := string(ctx.Response.Header.ContentEncoding()); got != enc {
-		b.Fatalf("Fiber Content-Encoding %q, want %q", got, enc)
-	}
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	n := 0
-	for b.Loop() {
-		ctx.Response.Reset()
-		h(ctx)
-		n = len(ctx.Response.Body())
-	}
-	b.ReportMetric(100*float64(n)/float64(len(body)), "ratio%")
+	srv := &fasthttp.Server{Handler: app.Handler()}
+	inMemoryBench(b, srv.Serve, func() { srv.Shutdown() }, body, enc)
+}
+
+func takoAppBench(b *testing.B, cfg compress.Config, body []byte, enc string) {
+	app := tako.New(tako.Config{Logger: slog.New(slog.DiscardHandler)})
+	app.Use(takocompress.New(cfg))
+	app.Get("/", func(c *tako.Ctx) error { return c.Bytes("application/json", body) })
+	inMemoryBench(b, app.Serve, func() { app.Shutdown(context.Background()) }, body, enc)
 }
 
 func takoMW(cfg compress.Config) func(http.Handler) http.Handler { return compress.Middleware(cfg) }
@@ -134,11 +171,14 @@ func BenchmarkCompress(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/gzip-%d/gzhttp", sz, lv), func(b *testing.B) {
 				netHTTPBench(b, gzhttpMW(b, lv), body, "gzip")
 			})
+			b.Run(fmt.Sprintf("%s/gzip-%d/tako-app", sz, lv), func(b *testing.B) {
+				takoAppBench(b, compress.Config{GzipLevel: lv}, body, "gzip")
+			})
 			b.Run(fmt.Sprintf("%s/gzip-%d/fiber", sz, lv), func(b *testing.B) {
 				fiberBench(b, fl, body, "gzip")
 			})
-			b.Run(fmt.Sprintf("%s/deflate-%d/tako", sz, lv), func(b *testing.B) {
-				netHTTPBench(b, takoMW(compress.Config{DeflateLevel: lv}), body, "deflate")
+			b.Run(fmt.Sprintf("%s/deflate-%d/tako-app", sz, lv), func(b *testing.B) {
+				takoAppBench(b, compress.Config{DeflateLevel: lv}, body, "deflate")
 			})
 			b.Run(fmt.Sprintf("%s/deflate-%d/fiber", sz, lv), func(b *testing.B) {
 				fiberBench(b, fl, body, "deflate")
@@ -148,12 +188,18 @@ func BenchmarkCompress(b *testing.B) {
 		b.Run(sz+"/br-4/tako", func(b *testing.B) {
 			netHTTPBench(b, takoMW(compress.Config{BrotliLevel: 4}), body, "br")
 		})
+		b.Run(sz+"/br-4/tako-app", func(b *testing.B) {
+			takoAppBench(b, compress.Config{BrotliLevel: 4}, body, "br")
+		})
 		b.Run(sz+"/br-4/fiber", func(b *testing.B) {
 			fiberBench(b, fibercompress.LevelDefault, body, "br")
 		})
 		// Fiber's best-speed zstd is zstd.SpeedFastest (1).
 		b.Run(sz+"/zstd-1/tako", func(b *testing.B) {
 			netHTTPBench(b, takoMW(compress.Config{ZstdLevel: 1}), body, "zstd")
+		})
+		b.Run(sz+"/zstd-1/tako-app", func(b *testing.B) {
+			takoAppBench(b, compress.Config{ZstdLevel: 1}, body, "zstd")
 		})
 		b.Run(sz+"/zstd-1/fiber", func(b *testing.B) {
 			fiberBench(b, fibercompress.LevelBestSpeed, body, "zstd")
