@@ -13,8 +13,9 @@
 // On the FastHTTP engine fasthttp holds the whole response body when the
 // handler returns; the middleware compresses it then, into a pooled buffer
 // swapped with the response's (fasthttp.Response.SwapBody), so a response
-// costs no allocation in steady state. Responses streamed with Ctx.Stream on
-// FastHTTP are sent uncompressed for now.
+// costs no allocation in steady state. Responses streamed with Ctx.Stream
+// are compressed by fasthttp's stream compressor, which flushes the encoder
+// whenever the stream writer flushes, so SSE works there too.
 //
 // A handler error is rendered by the App's ErrorHandler after the middleware
 // returns, uncompressed.
@@ -41,10 +42,18 @@ func New(cfg Config) tako.Middleware {
 	if err != nil {
 		panic(err)
 	}
+	// Streamed bodies on fasthttp go through fasthttp's own stream
+	// compressor (it flushes the encoder after every chunk the stream
+	// writer flushes), one handler per negotiated coding.
+	var streams [5]fasthttp.RequestHandler
+	nop := func(*fasthttp.RequestCtx) {}
+	for _, e := range []compress.Encoding{compress.Gzip, compress.Deflate, compress.Brotli, compress.Zstd} {
+		streams[e] = fasthttp.CompressHandlerBrotliLevel(nop, p.Level(compress.Brotli), p.Level(e))
+	}
 	return func(next tako.Handler) tako.Handler {
 		return func(c *tako.Ctx) error {
 			if c.Engine() == tako.FastHTTP {
-				return serveFast(p, next, c)
+				return serveFast(p, &streams, next, c)
 			}
 			return serveNet(p, next, c)
 		}
@@ -90,18 +99,33 @@ const (
 	hContentEncoding = "Content-Encoding"
 )
 
-func serveFast(p *compress.Policy, next tako.Handler, c *tako.Ctx) error {
+func serveFast(p *compress.Policy, streams *[5]fasthttp.RequestHandler, next tako.Handler, c *tako.Ctx) error {
 	fc := c.FastHTTP()
 	req := &fc.Request.Header
 	enc := p.Request(b2s(req.Method()), b2s(req.Peek(hAcceptEncoding)), b2s(req.Peek("Range")))
 	err := next(c)
 	resp := &fc.Response
 	addVaryFast(&resp.Header)
-	if err != nil || enc == compress.Identity || resp.IsBodyStream() {
+	if err != nil || enc == compress.Identity {
 		return err
 	}
-	body := resp.Body()
 	h := &resp.Header
+	if resp.IsBodyStream() {
+		if p.Decide(resp.StatusCode(), b2s(h.ContentEncoding()), b2s(h.Peek("Cache-Control")),
+			b2s(h.ContentType()), -1) == compress.Plain {
+			return nil
+		}
+		// fasthttp's stream compressor picks the coding from the request's
+		// Accept-Encoding: show it only the negotiated one.
+		fb := fastBufPool.Get().(*fastBuf)
+		fb.etag = append(fb.etag[:0], req.Peek(hAcceptEncoding)...)
+		req.Set(hAcceptEncoding, enc.String())
+		streams[enc](fc)
+		req.SetBytesV(hAcceptEncoding, fb.etag)
+		fastBufPool.Put(fb)
+		return nil
+	}
+	body := resp.Body()
 	if p.Decide(resp.StatusCode(), b2s(h.ContentEncoding()), b2s(h.Peek("Cache-Control")),
 		b2s(h.ContentType()), int64(len(body))) != compress.Compress {
 		return nil

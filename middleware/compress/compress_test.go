@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	stdgzip "compress/gzip"
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -158,10 +160,18 @@ func TestETag(t *testing.T) {
 	})
 }
 
-// TestSSE: on the NetHTTP engine a Ctx.Stream SSE endpoint is compressed
-// and each event reaches a real client before the next is written.
+// TestSSE: a Ctx.Stream SSE endpoint is compressed and each event reaches a
+// real client before the next is written, on both engines.
 func TestSSE(t *testing.T) {
-	app := tako.New(tako.Config{Engine: tako.NetHTTP})
+	run(t, func(t *testing.T, engine tako.Engine) {
+		for _, enc := range []string{"gzip", "br", "zstd", "deflate"} {
+			t.Run(enc, func(t *testing.T) { testSSE(t, engine, enc) })
+		}
+	})
+}
+
+func testSSE(t *testing.T, engine tako.Engine, enc string) {
+	app := tako.New(tako.Config{Engine: engine})
 	app.Use(compress.New(compress.Config{}))
 	next := make(chan struct{})
 	const events = 4
@@ -179,10 +189,14 @@ func TestSSE(t *testing.T) {
 			return nil
 		})
 	})
-	srv := httptest.NewServer(app)
-	defer srv.Close()
-	req, _ := http.NewRequest("GET", srv.URL+"/sse", nil)
-	req.Header.Set("Accept-Encoding", "gzip")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Serve(ln)
+	defer app.Shutdown(context.Background())
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/sse", nil)
+	req.Header.Set("Accept-Encoding", enc)
 	tr := &http.Transport{DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	res, err := (&http.Client{Transport: tr}).Do(req)
@@ -190,10 +204,11 @@ func TestSSE(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.Header.Get("Content-Encoding") != "gzip" {
+	if res.Header.Get("Content-Encoding") != enc {
 		t.Fatalf("Content-Encoding %q", res.Header.Get("Content-Encoding"))
 	}
-	zr, err := stdgzip.NewReader(res.Body)
+	e, _ := tcompress.ParseEncoding(enc)
+	zr, err := tcompress.NewReader(res.Body, e, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
