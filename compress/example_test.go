@@ -55,7 +55,7 @@ func ExampleWriter() {
 }
 
 func ExampleDecompress() {
-	h := compress.Decompress(1<<20)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := compress.Decompress(1 << 20)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(r.Body)
 		fmt.Println(string(b), err)
 	}))
