@@ -11,14 +11,13 @@ import (
 // same XOR.
 //
 // The loop XORs eight bytes at a time with a 64-bit key rotated to the
-// starting offset; BenchmarkCipher shows about 8x the byte loop's
-// throughput at 1 KiB and above.
+// starting offset; BenchmarkCipher measured 3.6x the byte loop's throughput
+// at 16 B and 24x at 1 KiB (8.9 GB/s against 0.37 GB/s).
 func Cipher(b []byte, key [4]byte, pos int) int {
 	n := len(b)
 	pos &= 3
-	// Bring the payload offset to a multiple of 8 is unnecessary on amd64
-	// and arm64 (unaligned loads are cheap); only short inputs use the byte
-	// loop.
+	// No alignment step: unaligned 64-bit loads are cheap on amd64 and
+	// arm64, and encoding/binary's loads compile to single instructions.
 	if n < 16 {
 		for i := range b {
 			b[i] ^= key[(pos+i)&3]
