@@ -384,9 +384,15 @@ func (c *Conn) control(h Header) error {
 // the connection with [CloseInvalidPayload].
 func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 	if c.rin {
-		// Discard the rest of the current message.
+		// Discard the rest of the current message. A compressed one goes
+		// through the decompressor, so its context-takeover window stays
+		// in step with the peer's.
+		var r io.Reader = &c.reader
+		if c.rcomp && c.deflate != nil && !c.deflate.rd.eof {
+			r = &c.deflate.rd
+		}
 		for {
-			if _, err := c.reader.Read(c.ctrl[:]); err != nil {
+			if _, err := r.Read(c.ctrl[:]); err != nil {
 				if err == io.EOF {
 					break
 				}

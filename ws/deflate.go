@@ -188,7 +188,7 @@ type deflateState struct {
 	fr       io.ReadCloser
 	rd       deflateReader
 	wr       deflateWriter
-	src      tailReader
+	src      tailReader // buffers 512 bytes
 	readErr  error
 	inflated int64
 }
@@ -315,47 +315,68 @@ func (w *deflateWriter) Close() error {
 	return err
 }
 
-// tailReader reads the raw message payload, then deflateTail.
+// tailReader reads the raw message payload, then deflateTail. It buffers
+// so flate can use it as an io.ByteReader (flate would otherwise wrap it
+// in a new bufio.Reader per message); the buffer lives in deflateState, so
+// nothing is allocated per message.
 type tailReader struct {
 	r    io.Reader
-	tail int
+	tail int // 0: reading r; k > 0: k-1 bytes of deflateTail served
+	buf  [512]byte
+	lo   int
+	hi   int
 }
 
-func (t *tailReader) Read(p []byte) (int, error) {
+func (t *tailReader) reset(r io.Reader) { t.r, t.tail, t.lo, t.hi = r, 0, 0, 0 }
+
+// more refills buf; it returns io.EOF after the tail.
+func (t *tailReader) more() error {
+	t.lo, t.hi = 0, 0
 	if t.tail == 0 {
-		n, err := t.r.Read(p)
+		n, err := t.r.Read(t.buf[:])
+		t.hi = n
 		if err == io.EOF {
 			t.tail = 1
 			err = nil
 		}
 		if n > 0 || err != nil {
-			return n, err
+			return err
 		}
 	}
 	if t.tail-1 >= len(deflateTail) {
-		return 0, io.EOF
+		return io.EOF
 	}
-	n := copy(p, deflateTail[t.tail-1:])
+	n := copy(t.buf[:], deflateTail[t.tail-1:])
 	t.tail += n
-	return n, nil
+	t.hi = n
+	return nil
 }
 
-// ReadByte lets flate read without its own bufio.Reader (flate.Reader).
-func (t *tailReader) ReadByte() (byte, error) {
-	var b [1]byte
-	for {
-		n, err := t.Read(b[:])
-		if n == 1 {
-			return b[0], nil
-		}
-		if err != nil {
+func (t *tailReader) Read(p []byte) (int, error) {
+	for t.lo == t.hi {
+		if err := t.more(); err != nil {
 			return 0, err
 		}
 	}
+	n := copy(p, t.buf[t.lo:t.hi])
+	t.lo += n
+	return n, nil
+}
+
+// ReadByte implements io.ByteReader for flate.
+func (t *tailReader) ReadByte() (byte, error) {
+	for t.lo == t.hi {
+		if err := t.more(); err != nil {
+			return 0, err
+		}
+	}
+	b := t.buf[t.lo]
+	t.lo++
+	return b, nil
 }
 
 func (d *deflateState) reader(c *Conn) io.Reader {
-	d.src = tailReader{r: &c.reader}
+	d.src.reset(&c.reader)
 	var dict []byte
 	if d.rtake {
 		dict = d.window

@@ -170,3 +170,29 @@ func TestAutobahn12Compression(t *testing.T) {
 		rc.expectClose(CloseProtocolError)
 	})
 }
+
+// A compressed message left half-read is discarded through the
+// decompressor: the next message, which refers back to it through the
+// context-takeover window, still decodes.
+func TestDeflateDiscardKeepsWindow(t *testing.T) {
+	srv := echoServer(t, &Upgrader{Compression: &CompressionOptions{}})
+	d := &Dialer{Compression: &CompressionOptions{}}
+	c, _, err := d.Dial(t.Context(), wsURL(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	first := []byte(strings.Repeat("the same words again and again, ", 2000))
+	c.WriteMessage(Text, first)
+	c.WriteMessage(Text, first)
+	_, r, err := c.NextReader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part [10]byte
+	io.ReadFull(r, part[:])
+	_, got, err := c.ReadMessage()
+	if err != nil || !bytes.Equal(got, first) {
+		t.Fatalf("second message: %d bytes, %v", len(got), err)
+	}
+}
