@@ -119,6 +119,8 @@ type Conn struct {
 	wfirst    bool
 	wcomp     bool
 	writer    messageWriter
+	wvec      [2][]byte
+	wbufs     net.Buffers
 	closeSent bool
 	werr      error
 
@@ -533,18 +535,19 @@ func (c *Conn) writeData(op OpCode, rsv byte, p []byte, fin bool) error {
 	if c.server && len(p) > room {
 		// Large unmasked payload: write the header then the caller's bytes
 		// directly, no copy.
+		// net.Buffers makes it one writev on a *net.TCPConn; the slice
+		// header array lives in the Conn, so nothing is allocated.
 		h := Header{Fin: fin, Rsv: rsv, OpCode: op, Length: int64(len(p))}
 		hs := HeaderSize(h)
 		AppendHeader(c.wbuf[:0], h)
-		if _, err := c.conn.Write(c.wbuf[:hs]); err != nil {
+		c.wvec[0], c.wvec[1] = c.wbuf[:hs], p
+		c.wbufs = c.wvec[:]
+		_, err := c.wbufs.WriteTo(c.conn)
+		c.wvec[1] = nil // do not keep the caller's slice
+		if err != nil {
 			c.werr = err
-			return err
 		}
-		if _, err := c.conn.Write(p); err != nil {
-			c.werr = err
-			return err
-		}
-		return nil
+		return err
 	}
 	if len(p) <= room {
 		n := copy(c.wbuf[MaxHeaderSize:], p)
