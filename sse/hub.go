@@ -130,7 +130,6 @@ var errUnsubscribed = errors.New("sse: unsubscribed")
 func (h *Hub) Subscribe(lastEventID string) (*Subscription, error) {
 	s := &Subscription{
 		hub:    h,
-		queue:  make([]*message, h.opt.QueueSize),
 		notify: make(chan struct{}, 1),
 		done:   make(chan struct{}),
 	}
@@ -139,14 +138,20 @@ func (h *Hub) Subscribe(lastEventID string) (*Subscription, error) {
 	if h.closed {
 		return nil, ErrHubClosed
 	}
-	if lastEventID != "" && h.rlen > 0 {
-		start := 0
+	start := h.rlen
+	if lastEventID != "" {
+		start = 0
 		for i := h.rlen - 1; i >= 0; i-- {
 			if h.replay[(h.rhead+i)%len(h.replay)].id == lastEventID {
 				start = i + 1
 				break
 			}
 		}
+	}
+	// The queue holds the whole replay on top of QueueSize, so a replay
+	// longer than the queue is not cut by the slow-consumer policy.
+	s.queue = make([]*message, h.opt.QueueSize+h.rlen-start)
+	if start < h.rlen {
 		for i := start; i < h.rlen; i++ {
 			s.push(h.replay[(h.rhead+i)%len(h.replay)], DropOldest)
 		}

@@ -124,6 +124,17 @@ func TestHubReconnect(t *testing.T) {
 	}
 }
 
+func TestReplayLongerThanQueue(t *testing.T) {
+	h := NewHub(&HubOptions{QueueSize: 2, ReplaySize: 10})
+	for i := 1; i <= 10; i++ {
+		h.Publish(Event{Data: []byte(strconv.Itoa(i))})
+	}
+	s, _ := h.Subscribe("3")
+	if q := s.Drain(nil); len(q) != 7 || s.Dropped() != 0 {
+		t.Fatalf("replayed %d events, dropped %d; want 7, 0", len(q), s.Dropped())
+	}
+}
+
 func TestHubHeartbeat(t *testing.T) {
 	h := NewHub(&HubOptions{Heartbeat: 20 * time.Millisecond})
 	srv := httptest.NewServer(h)
