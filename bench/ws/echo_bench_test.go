@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tako-go/tako/ws"
 )
@@ -115,6 +116,29 @@ func BenchmarkEchoDeflate(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkEchoParallel: 16 connections (SetParallelism(8) on 2 cores)
+// echoing 1 KB binary messages at once; msgs/s is the server's throughput,
+// where per-message allocations turn into GC work.
+func BenchmarkEchoParallel(b *testing.B) {
+	const n = 1 << 10
+	for _, p := range peers {
+		b.Run(p.name, func(b *testing.B) {
+			url := p.start(b, false)
+			b.SetBytes(n)
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				rc := dialRawEcho(b, url, n, ws.OpBinary)
+				for pb.Next() {
+					rc.roundTrip(b)
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 		})
 	}
 }
