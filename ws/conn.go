@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tako-go/tako/pool"
@@ -111,8 +112,11 @@ type Conn struct {
 	pongFn     func(payload []byte) error
 	readClosed bool
 
-	// write side: guarded by wmu
-	wmu       sync.Mutex
+	// write side: guarded by the write lock, a 1-slot channel rather than a
+	// sync.Mutex so that control frames and Close can give up waiting at a
+	// deadline instead of hanging behind a blocked writer.
+	wsem      chan struct{}
+	userWD    atomic.Int64 // the caller's write deadline (UnixNano, 0 none)
 	wbuf      []byte
 	wpos      int // end of buffered payload in wbuf (payload starts at MaxHeaderSize)
 	wop       OpCode
@@ -148,8 +152,38 @@ func NewConn(conn net.Conn, server bool, buffered []byte, opt *Options) *Conn {
 	c.wbuf = c.wbuf[:cap(c.wbuf)]
 	c.reader.c = c
 	c.writer.c = c
+	c.wsem = make(chan struct{}, 1)
 	return c
 }
+
+func (c *Conn) lock()   { c.wsem <- struct{}{} }
+func (c *Conn) unlock() { <-c.wsem }
+
+// lockBy takes the write lock, giving up at deadline (zero: never). The
+// uncontended path allocates nothing; a timer is made only when waiting.
+func (c *Conn) lockBy(deadline time.Time) bool {
+	select {
+	case c.wsem <- struct{}{}:
+		return true
+	default:
+	}
+	if deadline.IsZero() {
+		c.lock()
+		return true
+	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case c.wsem <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// errLockTimeout is returned when a control frame could not be sent before
+// its deadline because another write held the connection.
+var errLockTimeout = errors.New("ws: write lock not acquired before the deadline")
 
 // NetConn returns the underlying connection.
 func (c *Conn) NetConn() net.Conn { return c.conn }
@@ -162,7 +196,15 @@ func (c *Conn) Subprotocol() string { return c.subproto }
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
 
 // SetWriteDeadline sets the deadline for writes on the underlying connection.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }
+// Control frames the Conn sends with their own deadline restore it after.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+	}
+	c.userWD.Store(ns)
+	return c.conn.SetWriteDeadline(t)
+}
 
 // SetPingHandler sets the function called with a ping's payload. The
 // default answers with a pong carrying the same payload. The payload is
@@ -512,7 +554,7 @@ func (c *Conn) newMask() (m [4]byte) {
 }
 
 // writeFrame writes one frame whose payload sits in c.wbuf[MaxHeaderSize:end]
-// (already compressed if rsv says so). Caller holds wmu.
+// (already compressed if rsv says so). Caller holds the write lock.
 func (c *Conn) writeFrame(fin bool, rsv byte, op OpCode, end int) error {
 	h := Header{Fin: fin, Rsv: rsv, OpCode: op, Length: int64(end - MaxHeaderSize), Masked: !c.server}
 	if h.Masked {
@@ -529,7 +571,7 @@ func (c *Conn) writeFrame(fin bool, rsv byte, op OpCode, end int) error {
 }
 
 // writeData writes p as frames of one message, copying through wbuf.
-// Caller holds wmu.
+// Caller holds the write lock.
 func (c *Conn) writeData(op OpCode, rsv byte, p []byte, fin bool) error {
 	room := len(c.wbuf) - MaxHeaderSize
 	if c.server && len(p) > room {
@@ -588,8 +630,8 @@ func (c *Conn) WriteMessage(op MessageType, p []byte) error {
 	if op != Text && op != Binary {
 		return fmt.Errorf("ws: WriteMessage: %s is not a data message type", op)
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	c.lock()
+	defer c.unlock()
 	if err := c.writeOK(); err != nil {
 		return err
 	}
@@ -609,8 +651,10 @@ func (c *Conn) WriteControl(op OpCode, payload []byte, deadline time.Time) error
 	if len(payload) > MaxControlPayload {
 		return fmt.Errorf("ws: WriteControl: %d-byte payload over 125", len(payload))
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	if !c.lockBy(deadline) {
+		return errLockTimeout
+	}
+	defer c.unlock()
 	if err := c.writeOK(); err != nil {
 		return err
 	}
@@ -633,7 +677,13 @@ func (c *Conn) writeControlLocked(op OpCode, payload []byte, deadline time.Time)
 	}
 	if !deadline.IsZero() {
 		c.conn.SetWriteDeadline(deadline)
-		defer c.conn.SetWriteDeadline(time.Time{})
+		defer func() {
+			var t time.Time
+			if ns := c.userWD.Load(); ns != 0 {
+				t = time.Unix(0, ns)
+			}
+			c.conn.SetWriteDeadline(t)
+		}()
 	}
 	if _, err := c.conn.Write(b); err != nil {
 		c.werr = err
@@ -647,8 +697,10 @@ func (c *Conn) writeControlLocked(op OpCode, payload []byte, deadline time.Time)
 
 // writeClose sends a close frame once (code 0: empty payload).
 func (c *Conn) writeClose(code int, reason string, deadline time.Time) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	if !c.lockBy(deadline) {
+		return errLockTimeout
+	}
+	defer c.unlock()
 	if err := c.writeOK(); err != nil {
 		return err
 	}
@@ -686,15 +738,21 @@ func (c *Conn) closeTransport() error {
 	var err error
 	c.closeOnce.Do(func() {
 		err = c.conn.Close()
-		c.wmu.Lock()
-		if c.werr == nil {
-			c.werr = net.ErrClosed
+		// Recycle the write buffer only if no writer holds the lock (a
+		// blocked or abandoned writer would otherwise hang Close; its
+		// buffer is then left to the GC).
+		select {
+		case c.wsem <- struct{}{}:
+			if c.werr == nil {
+				c.werr = net.ErrClosed
+			}
+			if c.wbuf != nil {
+				bufPool.Put(c.wbuf)
+				c.wbuf = nil
+			}
+			c.unlock()
+		default:
 		}
-		if c.wbuf != nil {
-			bufPool.Put(c.wbuf)
-			c.wbuf = nil
-		}
-		c.wmu.Unlock()
 	})
 	return err
 }
@@ -707,9 +765,9 @@ func (c *Conn) NextWriter(op MessageType) (io.WriteCloser, error) {
 	if op != Text && op != Binary {
 		return nil, fmt.Errorf("ws: NextWriter: %s is not a data message type", op)
 	}
-	c.wmu.Lock()
+	c.lock()
 	if err := c.writeOK(); err != nil {
-		c.wmu.Unlock()
+		c.unlock()
 		return nil, err
 	}
 	c.wop = op
@@ -776,7 +834,7 @@ func (w *messageWriter) Close() error {
 	}
 	w.open = false
 	c := w.c
-	defer c.wmu.Unlock()
+	defer c.unlock()
 	if c.werr != nil {
 		return c.werr
 	}

@@ -298,7 +298,7 @@ func (w *deflateWriter) Close() error {
 	}
 	w.open = false
 	c := w.c
-	defer c.wmu.Unlock()
+	defer c.unlock()
 	c.writer.open = false
 	if c.werr != nil {
 		return c.werr

@@ -366,3 +366,32 @@ func TestReadDeadline(t *testing.T) {
 		t.Fatalf("want timeout, got %v", err)
 	}
 }
+
+// Close must not hang behind a writer that holds the write lock, and a
+// control frame gives up at its deadline.
+func TestCloseWithHeldWriter(t *testing.T) {
+	srv := echoServer(t, nil)
+	var d Dialer
+	c, _, err := d.Dial(context.Background(), wsURL(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.NextWriter(Binary) // held, never closed
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("partial"))
+	if err := c.WriteControl(OpPing, nil, time.Now().Add(20*time.Millisecond)); err == nil {
+		t.Fatal("ping sent while a writer held the lock")
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Close() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung behind a held writer")
+	}
+	if err := w.Close(); err == nil {
+		t.Fatal("writer Close after Conn.Close succeeded")
+	}
+}
