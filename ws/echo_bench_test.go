@@ -182,4 +182,3 @@ func BenchmarkCipher(b *testing.B) {
 		})
 	}
 }
-
