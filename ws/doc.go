@@ -83,7 +83,7 @@
 // payload is copied once, from the read buffer (or straight from the
 // socket for reads larger than the buffer) into the caller's slice, and
 // unmasked there by [Cipher], which XORs eight bytes at a time with the key
-// rotated to the frame offset (about 25x the byte loop at 1 KiB, see
+// rotated to the frame offset (24-35x the byte loop at 1 KiB, see
 // BenchmarkCipher). A server writes a message that fits the write buffer
 // with one Write call (header and payload together) and a larger one as a
 // header write followed by the caller's slice, uncopied. A client masks into
