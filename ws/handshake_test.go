@@ -395,3 +395,24 @@ func TestCloseWithHeldWriter(t *testing.T) {
 		t.Fatal("writer Close after Conn.Close succeeded")
 	}
 }
+
+func TestUpgradeSendsHandlerHeaders(t *testing.T) {
+	var u Upgrader
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Set-Cookie", "session=abc")
+		w.Header().Set("X-Bad", "a\r\nInjected: yes")
+		w.Header().Set("Connection", "close") // owned by the handshake: ignored
+		c, err := u.Upgrade(w, r)
+		if err == nil {
+			c.Close()
+		}
+	}))
+	defer srv.Close()
+	_, resp := dialRaw(t, srv, "")
+	if resp.StatusCode != 101 || resp.Header.Get("Set-Cookie") != "session=abc" {
+		t.Fatalf("status %d Set-Cookie %q", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	}
+	if resp.Header.Get("Injected") != "" || resp.Header.Get("X-Bad") != "" || resp.Header.Get("Connection") != "Upgrade" {
+		t.Fatalf("headers %v", resp.Header)
+	}
+}

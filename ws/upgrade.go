@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"bufio"
 	"errors"
 	"net"
 	"net/http"
@@ -145,7 +144,9 @@ func httpError(w http.ResponseWriter, err error) {
 	http.Error(w, err.Error(), status)
 }
 
-// Upgrade upgrades a net/http request to a WebSocket connection. On a bad
+// Upgrade upgrades a net/http request to a WebSocket connection. Headers
+// the handler set on w before the call (Set-Cookie, ...) are sent with the
+// 101 response. On a bad
 // handshake it answers with the matching status (400, 403, 405 or 426) and
 // returns a *HandshakeError. It hijacks the connection through
 // http.ResponseController, so it works through wrapping ResponseWriters
@@ -174,11 +175,39 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Conn, error
 	}
 	nc.SetDeadline(time.Time{})
 	var hb [256]byte
-	if _, err := nc.Write(appendResponse(hb[:0], &resp)); err != nil {
+	b := appendResponse(hb[:0], &resp)
+	if extra := w.Header(); len(extra) > 0 {
+		b = appendExtraHeaders(b[:len(b)-2], extra)
+		b = append(b, "\r\n"...)
+	}
+	if _, err := nc.Write(b); err != nil {
 		nc.Close()
 		return nil, err
 	}
 	return u.newConn(nc, buffered, &resp), nil
+}
+
+// appendExtraHeaders appends the headers a handler set on the
+// ResponseWriter before Upgrade (cookies, for example) to the 101
+// response. Headers the handshake owns are skipped, and so are values with
+// line breaks, which would split the response.
+func appendExtraHeaders(b []byte, h http.Header) []byte {
+	for k, vs := range h {
+		switch http.CanonicalHeaderKey(k) {
+		case "Upgrade", "Connection", "Sec-Websocket-Accept", "Sec-Websocket-Protocol", "Sec-Websocket-Extensions", "Content-Length", "Transfer-Encoding":
+			continue
+		}
+		for _, v := range vs {
+			if strings.ContainsAny(k, "\r\n: ") || strings.ContainsAny(v, "\r\n") {
+				continue
+			}
+			b = append(b, k...)
+			b = append(b, ": "...)
+			b = append(b, v...)
+			b = append(b, "\r\n"...)
+		}
+	}
+	return b
 }
 
 // RequestFromFastHTTP extracts the handshake fields from a fasthttp request.
@@ -306,4 +335,3 @@ func writeRawError(nc net.Conn, err error) {
 	nc.Write(b)
 }
 
-var _ = bufio.NewReader
