@@ -334,4 +334,3 @@ func writeRawError(nc net.Conn, err error) {
 	b = append(b, msg...)
 	nc.Write(b)
 }
-
