@@ -40,7 +40,9 @@
 //   - connection: [Conn] with a streaming API ([Conn.NextReader],
 //     [Conn.NextWriter]) and a message API ([Conn.AppendMessage],
 //     [Conn.ReadMessage], [Conn.WriteMessage]), control frames
-//     ([Conn.Ping], [Conn.WriteControl], [Conn.WriteClose]).
+//     ([Conn.Ping], [Conn.WriteControl], [Conn.WriteClose]), and
+//     [PreparedMessage] for broadcasts (framed once, written as-is by every
+//     uncompressed server connection).
 //
 // # What a Conn enforces
 //
