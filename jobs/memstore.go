@@ -84,6 +84,24 @@ func (k *memKind) push(r *memRec) {
 	l.items = append(l.items, r)
 }
 
+// pushFront puts r back at the head of its level: a released job keeps
+// its place in line.
+func (k *memKind) pushFront(r *memRec) {
+	k.push(r)
+	for _, l := range k.levels {
+		if l.prio == r.job.Priority {
+			l.items = l.items[:len(l.items)-1]
+			if l.head > 0 {
+				l.head--
+				l.items[l.head] = r
+			} else {
+				l.items = slices.Insert(l.items, 0, r)
+			}
+			return
+		}
+	}
+}
+
 func (k *memKind) pop() *memRec {
 	for _, l := range k.levels {
 		if l.head < len(l.items) {
@@ -252,7 +270,7 @@ func (s *MemoryStore) Ack(_ context.Context, acks []Ack) error {
 		case Release:
 			r.job.Attempt--
 			r.job.State = Pending
-			k.push(r)
+			k.pushFront(r)
 		}
 	}
 	return nil

@@ -1,0 +1,168 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// storeSuite checks the Store contract; every store runs it.
+func storeSuite(t *testing.T, open func(t *testing.T) Store) {
+	ctx := context.Background()
+	vis := time.Minute
+	lease := func(s Store, kind string, max int, now time.Time) []Job {
+		t.Helper()
+		js, err := s.Lease(ctx, LeaseRequest{Kind: kind, Max: max, Now: now, Visibility: vis}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js
+	}
+	ids := func(js []Job) string {
+		var s []ID
+		for _, j := range js {
+			s = append(s, j.ID)
+		}
+		return fmt.Sprint(s)
+	}
+
+	t.Run("EnqueueLeaseAck", func(t *testing.T) {
+		s := open(t)
+		jobs := []Job{
+			{Kind: "a", Payload: []byte("1"), CreatedAt: t0},
+			{Kind: "a", Payload: []byte("2"), Priority: 5},
+			{Kind: "b", Payload: []byte("3")},
+			{Kind: "a", Payload: []byte("4"), RunAt: t0.Add(time.Hour)},
+		}
+		if err := s.Enqueue(ctx, jobs, t0); err != nil {
+			t.Fatal(err)
+		}
+		if jobs[0].ID == 0 || jobs[1].ID <= jobs[0].ID || jobs[3].State != Scheduled || jobs[0].State != Pending {
+			t.Fatalf("after Enqueue: %+v", jobs)
+		}
+		got := lease(s, "a", 10, t0)
+		if ids(got) != fmt.Sprint([]ID{jobs[1].ID, jobs[0].ID}) {
+			t.Fatalf("leased %s: want priority 5 first, scheduled not yet", ids(got))
+		}
+		for _, j := range got {
+			if j.State != Running || j.Attempt != 1 || j.LeaseToken == 0 || !j.LeaseUntil.Equal(t0.Add(vis)) {
+				t.Errorf("leased job %+v", j)
+			}
+		}
+		if string(got[1].Payload) != "1" || !got[1].CreatedAt.Equal(t0) {
+			t.Errorf("payload %q created %v", got[1].Payload, got[1].CreatedAt)
+		}
+		if more := lease(s, "a", 10, t0); len(more) != 0 {
+			t.Errorf("leased twice: %s", ids(more))
+		}
+		if w, ok, _ := s.NextWake(ctx, "a"); !ok || !w.Equal(t0.Add(vis)) {
+			t.Errorf("NextWake %v %v, want the lease expiry %v", w, ok, t0.Add(vis))
+		}
+		err := s.Ack(ctx, []Ack{
+			{ID: got[0].ID, Token: got[0].LeaseToken, Outcome: Succeeded},
+			{ID: got[1].ID, Token: got[1].LeaseToken, Outcome: Retry, RunAt: t0.Add(30 * time.Minute), At: t0, Err: "e1"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get(ctx, got[0].ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("succeeded job: %v", err)
+		}
+		j, _ := s.Get(ctx, got[1].ID)
+		if j.State != Scheduled || j.LastError != "e1" || len(j.Errors) != 1 || j.Attempt != 1 {
+			t.Errorf("retried job %+v", j)
+		}
+		if w, ok, _ := s.NextWake(ctx, "a"); !ok || !w.Equal(t0.Add(30*time.Minute)) {
+			t.Errorf("NextWake %v %v, want the retry time", w, ok)
+		}
+		if got := lease(s, "a", 10, t0.Add(30*time.Minute)); ids(got) != fmt.Sprint([]ID{jobs[0].ID}) || got[0].Attempt != 2 {
+			t.Errorf("due retry: %s", ids(got))
+		}
+		if got := lease(s, "b", 10, t0); len(got) != 1 || string(got[0].Payload) != "3" {
+			t.Errorf("kind b: %+v", got)
+		}
+		st, _ := s.Stats(ctx)
+		if st != (Stats{Running: 2, Scheduled: 1}) {
+			t.Errorf("stats %+v", st)
+		}
+	})
+
+	t.Run("LeaseExpiry", func(t *testing.T) {
+		s := open(t)
+		jobs := []Job{{Kind: "a"}, {Kind: "a"}}
+		s.Enqueue(ctx, jobs, t0)
+		first := lease(s, "a", 2, t0)
+		// One is acked in time; the other's worker dies.
+		s.Ack(ctx, []Ack{{ID: first[0].ID, Token: first[0].LeaseToken, Outcome: Succeeded}})
+		if got := lease(s, "a", 2, t0.Add(vis-time.Second)); len(got) != 0 {
+			t.Fatalf("leased before expiry: %s", ids(got))
+		}
+		again := lease(s, "a", 2, t0.Add(vis))
+		if len(again) != 1 || again[0].ID != first[1].ID || again[0].Attempt != 2 || again[0].LeaseToken == first[1].LeaseToken {
+			t.Fatalf("after expiry: %+v", again)
+		}
+		// The old worker's late ack is stale: ignored.
+		s.Ack(ctx, []Ack{{ID: first[1].ID, Token: first[1].LeaseToken, Outcome: Bury, Err: "late"}})
+		if j, _ := s.Get(ctx, first[1].ID); j.State != Running || j.LeaseToken != again[0].LeaseToken {
+			t.Errorf("stale ack applied: %+v", j)
+		}
+		s.Ack(ctx, []Ack{{ID: again[0].ID, Token: again[0].LeaseToken, Outcome: Succeeded}})
+		if st, _ := s.Stats(ctx); st != (Stats{}) {
+			t.Errorf("stats %+v", st)
+		}
+	})
+
+	t.Run("UniqueReleaseDead", func(t *testing.T) {
+		s := open(t)
+		a := []Job{{Kind: "a", UniqueKey: "k"}}
+		s.Enqueue(ctx, a, t0)
+		b := []Job{{Kind: "a", UniqueKey: "k"}, {Kind: "a", UniqueKey: "other"}}
+		s.Enqueue(ctx, b, t0)
+		if !b[0].Duplicate || b[0].ID != a[0].ID || b[1].Duplicate {
+			t.Fatalf("dedup: %+v", b)
+		}
+		got := lease(s, "a", 1, t0)
+		s.Ack(ctx, []Ack{{ID: got[0].ID, Token: got[0].LeaseToken, Outcome: Release}})
+		j, _ := s.Get(ctx, got[0].ID)
+		if j.State != Pending || j.Attempt != 0 {
+			t.Errorf("released: %+v", j)
+		}
+		got = lease(s, "a", 1, t0)
+		if got[0].ID != a[0].ID {
+			t.Fatalf("lease after release: %+v", got)
+		}
+		s.Ack(ctx, []Ack{{ID: got[0].ID, Token: got[0].LeaseToken, Outcome: Bury, Err: "bad", At: t0}})
+		// Dead frees the key.
+		c := []Job{{Kind: "a", UniqueKey: "k"}}
+		s.Enqueue(ctx, c, t0)
+		if c[0].Duplicate {
+			t.Error("key of a dead job still held")
+		}
+		dead, _ := s.Dead(ctx, "", 0, 0)
+		if len(dead) != 1 || dead[0].LastError != "bad" || dead[0].State != Dead {
+			t.Fatalf("dead %+v", dead)
+		}
+		if err := s.Requeue(ctx, b[1].ID, t0); !errors.Is(err, ErrNotDead) {
+			t.Errorf("requeue of a pending job: %v", err)
+		}
+		if err := s.Requeue(ctx, 999999, t0); !errors.Is(err, ErrNotFound) {
+			t.Errorf("requeue of a missing job: %v", err)
+		}
+		if err := s.Requeue(ctx, a[0].ID, t0); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Get(ctx, a[0].ID)
+		if j.State != Pending || j.Attempt != 0 || len(j.Errors) != 1 {
+			t.Errorf("requeued: %+v", j)
+		}
+		if n, _ := s.Purge(ctx); n != 0 {
+			t.Errorf("purged %d with an empty DLQ", n)
+		}
+	})
+}
+
+func TestMemoryStore(t *testing.T) {
+	storeSuite(t, func(*testing.T) Store { return NewMemoryStore() })
+}
