@@ -166,3 +166,14 @@ func storeSuite(t *testing.T, open func(t *testing.T) Store) {
 func TestMemoryStore(t *testing.T) {
 	storeSuite(t, func(*testing.T) Store { return NewMemoryStore() })
 }
+
+func TestBoltStore(t *testing.T) {
+	storeSuite(t, func(t *testing.T) Store {
+		s, err := OpenBolt(t.TempDir()+"/jobs.db", BoltOptions{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
