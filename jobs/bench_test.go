@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -135,4 +136,20 @@ func BenchmarkDelayBaselineTimer(b *testing.B) {
 	}
 	b.ReportMetric(float64(sum.Microseconds())/float64(len(all)), "µs-late-mean")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "µs-late-p99")
+}
+
+// BenchmarkBolt is enqueue + process of no-op jobs on the durable store
+// with fsync on (crash-safe), enqueued in batches of 256 (one transaction
+// and fsync each); workers lease and ack LeaseBatch jobs per transaction.
+func BenchmarkBolt(b *testing.B) {
+	for _, lb := range []int{64, 256, 1024} {
+		b.Run(fmt.Sprintf("leasebatch=%d", lb), func(b *testing.B) {
+			s, err := OpenBolt(b.TempDir()+"/jobs.db", BoltOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			benchThroughput(b, s, 256, false, Config{LeaseBatch: lb})
+		})
+	}
 }

@@ -309,11 +309,20 @@ func (t *boltTx) promote(kind string, now time.Time) error {
 }
 
 // Lease implements Store.
-func (s *BoltStore) Lease(_ context.Context, req LeaseRequest, dst []Job) ([]Job, error) {
+func (s *BoltStore) Lease(ctx context.Context, req LeaseRequest, dst []Job) ([]Job, error) {
+	return s.AckLease(ctx, nil, req, dst)
+}
+
+// AckLease implements AckLeaser: the acks and the new lease share one
+// transaction, so a busy worker costs one fsync per batch.
+func (s *BoltStore) AckLease(_ context.Context, acks []Ack, req LeaseRequest, dst []Job) ([]Job, error) {
 	n0 := len(dst)
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		dst = dst[:n0]
 		t := s.tx(tx)
+		if err := t.ack(acks); err != nil {
+			return err
+		}
 		if err := t.promote(req.Kind, req.Now); err != nil {
 			return err
 		}
@@ -352,8 +361,11 @@ func (s *BoltStore) Ack(_ context.Context, acks []Ack) error {
 	if len(acks) == 0 {
 		return nil
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		t := s.tx(tx)
+	return s.db.Update(func(tx *bolt.Tx) error { return s.tx(tx).ack(acks) })
+}
+
+func (t *boltTx) ack(acks []Ack) error {
+	{
 		for i := range acks {
 			a := &acks[i]
 			j, err := t.get(a.ID)
@@ -397,7 +409,7 @@ func (s *BoltStore) Ack(_ context.Context, acks []Ack) error {
 			}
 		}
 		return nil
-	})
+	}
 }
 
 // NextWake implements Store.

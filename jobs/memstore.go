@@ -195,9 +195,13 @@ func (s *MemoryStore) freeBatch(b *leaseBatch) {
 func (s *MemoryStore) Lease(_ context.Context, req LeaseRequest, dst []Job) ([]Job, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.lease(req, dst), nil
+}
+
+func (s *MemoryStore) lease(req LeaseRequest, dst []Job) []Job {
 	k := s.kinds[req.Kind]
 	if k == nil {
-		return dst, nil
+		return dst
 	}
 	s.promote(k, req.Now)
 	var b *leaseBatch
@@ -229,13 +233,26 @@ func (s *MemoryStore) Lease(_ context.Context, req LeaseRequest, dst []Job) ([]J
 	if b != nil {
 		heap.Push(&k.leases, b)
 	}
-	return dst, nil
+	return dst
+}
+
+// AckLease implements AckLeaser.
+func (s *MemoryStore) AckLease(_ context.Context, acks []Ack, req LeaseRequest, dst []Job) ([]Job, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ack(acks)
+	return s.lease(req, dst), nil
 }
 
 // Ack implements Store.
 func (s *MemoryStore) Ack(_ context.Context, acks []Ack) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ack(acks)
+	return nil
+}
+
+func (s *MemoryStore) ack(acks []Ack) {
 	for i := range acks {
 		a := &acks[i]
 		r := s.recs[a.ID]
@@ -273,7 +290,6 @@ func (s *MemoryStore) Ack(_ context.Context, acks []Ack) error {
 			k.pushFront(r)
 		}
 	}
-	return nil
 }
 
 // remove forgets r and recycles it.

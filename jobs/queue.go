@@ -372,9 +372,33 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 	buf := make([]Job, 0, max)
 	acks := make([]Ack, 0, max)
 	bg := context.Background() // store calls must not be cut short by shutdown
+	al, _ := q.store.(AckLeaser)
+	// flush writes acks not yet written. An ack error leaves the jobs
+	// leased; they run again when the lease expires (at least once).
+	flush := func() {
+		if len(acks) > 0 {
+			_ = q.store.Ack(bg, acks)
+			acks = acks[:0]
+		}
+	}
+	defer flush()
 	for !q.stopping.Load() {
 		now := q.clock.Now()
-		jobs, err := q.store.Lease(bg, LeaseRequest{Kind: kr.name, Max: max, Now: now, Visibility: q.cfg.Visibility}, buf[:0])
+		req := LeaseRequest{Kind: kr.name, Max: max, Now: now, Visibility: q.cfg.Visibility}
+		var jobs []Job
+		var err error
+		if al != nil && len(acks) > 0 {
+			// The previous batch's acks and this lease in one store call.
+			jobs, err = al.AckLease(bg, acks, req, buf[:0])
+			if err == nil {
+				acks = acks[:0]
+			} else {
+				flush()
+			}
+		} else {
+			flush()
+			jobs, err = q.store.Lease(bg, req, buf[:0])
+		}
 		if err != nil || len(jobs) == 0 {
 			q.idle(kr, now, err != nil)
 			continue
@@ -395,11 +419,9 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 			}
 			acks = append(acks, q.run(kr, w, call, j))
 		}
-		// An ack error leaves the jobs leased; they run again when the lease
-		// expires (at least once).
-		_ = q.store.Ack(bg, acks)
-		acks = acks[:0]
-		clear(buf[:len(jobs)]) // drop payload references
+		if al == nil {
+			flush()
+		}
 	}
 }
 

@@ -54,6 +54,13 @@ type Store interface {
 	Close() error
 }
 
+// AckLeaser is an optional Store method: settle a worker's finished batch
+// and lease its next one in one step (one lock, or one transaction and one
+// fsync instead of two). Queue workers use it when the store has it.
+type AckLeaser interface {
+	AckLease(ctx context.Context, acks []Ack, req LeaseRequest, dst []Job) ([]Job, error)
+}
+
 // LeaseRequest asks a Store for jobs.
 type LeaseRequest struct {
 	Kind       string
