@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,75 @@ import (
 type BoltStore struct {
 	db        *bolt.DB
 	nextToken atomic.Uint64
+	reqs      chan commitReq
+	quit      chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
+}
+
+// commitReq is one write waiting for the group committer.
+type commitReq struct {
+	fn   func(*boltTx) error
+	done chan error
+}
+
+// update runs fn in a read-write transaction shared with the other writes
+// queued at the same moment: group commit. While one transaction is being
+// written and fsynced, the writes that arrive queue up; the committer then
+// runs all of them in the next transaction, so N concurrent callers (the
+// producer, each worker's ack+lease) pay one fsync instead of N, with no
+// fixed batching delay. fn must be safe to run twice: when a shared
+// transaction fails, each fn is retried alone so that one bad write does
+// not fail the others.
+func (s *BoltStore) update(fn func(*boltTx) error) error {
+	r := commitReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.reqs <- r:
+	case <-s.quit:
+		return ErrClosed
+	}
+	return <-r.done
+}
+
+func (s *BoltStore) committer() {
+	defer close(s.stopped)
+	batch := make([]commitReq, 0, 64)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-s.reqs:
+			batch = append(batch, r)
+		case <-s.quit:
+			return
+		}
+	drain:
+		for len(batch) < cap(batch) {
+			select {
+			case r := <-s.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			t := s.tx(tx)
+			for _, r := range batch {
+				if err := r.fn(t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil || len(batch) == 1 {
+			for _, r := range batch {
+				r.done <- err
+			}
+			continue
+		}
+		for _, r := range batch {
+			r.done <- s.db.Update(func(tx *bolt.Tx) error { return r.fn(s.tx(tx)) })
+		}
+	}
 }
 
 // BoltOptions configures OpenBolt. The zero value is crash-safe.
@@ -73,7 +143,7 @@ func OpenBolt(path string, o BoltOptions) (*BoltStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: open bolt store %s: %w", path, err)
 	}
-	s := &BoltStore{db: db}
+	s := &BoltStore{db: db, reqs: make(chan commitReq), quit: make(chan struct{}), stopped: make(chan struct{})}
 	s.nextToken.Store(uint64(time.Now().UnixNano()))
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bktJobs, bktReady, bktSched, bktLeases, bktDead, bktUnique} {
@@ -107,6 +177,7 @@ func OpenBolt(path string, o BoltOptions) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("jobs: open bolt store %s: %w", path, err)
 	}
+	go s.committer()
 	return s, nil
 }
 
@@ -247,8 +318,7 @@ func (s *BoltStore) Enqueue(_ context.Context, jobs []Job, now time.Time) error 
 			return fmt.Errorf("jobs: kind %q contains a NUL byte", jobs[i].Kind)
 		}
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		t := s.tx(tx)
+	return s.update(func(t *boltTx) error {
 		for i := range jobs {
 			j := jobs[i] // a copy: the caller's slice is updated only after commit
 			if j.UniqueKey != "" {
@@ -317,9 +387,8 @@ func (s *BoltStore) Lease(ctx context.Context, req LeaseRequest, dst []Job) ([]J
 // transaction, so a busy worker costs one fsync per batch.
 func (s *BoltStore) AckLease(_ context.Context, acks []Ack, req LeaseRequest, dst []Job) ([]Job, error) {
 	n0 := len(dst)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(t *boltTx) error {
 		dst = dst[:n0]
-		t := s.tx(tx)
 		if err := t.ack(acks); err != nil {
 			return err
 		}
@@ -361,7 +430,7 @@ func (s *BoltStore) Ack(_ context.Context, acks []Ack) error {
 	if len(acks) == 0 {
 		return nil
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return s.tx(tx).ack(acks) })
+	return s.update(func(t *boltTx) error { return t.ack(acks) })
 }
 
 func (t *boltTx) ack(acks []Ack) error {
@@ -470,8 +539,7 @@ func (s *BoltStore) Dead(_ context.Context, kind string, after ID, limit int) ([
 
 // Requeue implements Store.
 func (s *BoltStore) Requeue(_ context.Context, id ID, now time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		t := s.tx(tx)
+	return s.update(func(t *boltTx) error {
 		j, err := t.get(id)
 		if err != nil {
 			return err
@@ -493,9 +561,8 @@ func (s *BoltStore) Requeue(_ context.Context, id ID, now time.Time) error {
 // Purge implements Store.
 func (s *BoltStore) Purge(_ context.Context, ids ...ID) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(t *boltTx) error {
 		n = 0
-		t := s.tx(tx)
 		if len(ids) == 0 {
 			t.dead.ForEach(func(k, _ []byte) error {
 				ids = append(ids, ID(binary.BigEndian.Uint64(k)))
@@ -536,5 +603,10 @@ func (s *BoltStore) Stats(context.Context) (Stats, error) {
 	return st, err
 }
 
-// Close closes the database file.
-func (s *BoltStore) Close() error { return s.db.Close() }
+// Close stops the committer and closes the database file. Writes after
+// Close fail with ErrClosed.
+func (s *BoltStore) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.stopped
+	return s.db.Close()
+}

@@ -31,7 +31,7 @@ import (
 const (
 	crashEnvDB  = "TAKO_JOBS_CRASH_DB"
 	crashEnvLog = "TAKO_JOBS_CRASH_LOG"
-	crashJobs   = 2000
+	crashJobs   = 5000
 	crashBatch  = 32
 	crashConc   = 2
 )

@@ -68,9 +68,21 @@ func TestShutdownWaitsForInFlight(t *testing.T) {
 // no error recorded. Pending and scheduled jobs stay as they were; the jobs
 // leased in the same batch but not started go back to pending.
 func TestShutdownDeadlineReturnsToPending(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { shutdownDeadlineReturnsToPending(t, NewMemoryStore()) })
+	t.Run("bolt", func(t *testing.T) {
+		s, err := OpenBolt(t.TempDir()+"/jobs.db", BoltOptions{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		shutdownDeadlineReturnsToPending(t, s)
+	})
+}
+
+func shutdownDeadlineReturnsToPending(t *testing.T, store Store) {
 	clk := NewFakeClock(t0)
 	rec := newRecorder()
-	q := New(Config{Clock: clk, OnEvent: rec.on, LeaseBatch: 4})
+	q := New(Config{Store: store, Clock: clk, OnEvent: rec.on, LeaseBatch: 4})
 	var sawCancel atomic.Bool
 	k, _ := Register(q, "k", func(ctx context.Context, _ *Job, n int) error {
 		<-ctx.Done()
