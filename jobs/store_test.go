@@ -177,3 +177,42 @@ func TestBoltStore(t *testing.T) {
 		return s
 	})
 }
+
+// The memory store's record table across many pages: every job found while
+// live, gone after, and empty pages freed.
+func TestMemoryStoreRecordPages(t *testing.T) {
+	s := NewMemoryStore()
+	ctx := context.Background()
+	jobs := make([]Job, 5000)
+	for i := range jobs {
+		jobs[i] = Job{Kind: "a", Payload: []byte{byte(i)}}
+	}
+	s.Enqueue(ctx, jobs, t0)
+	leased, _ := s.Lease(ctx, LeaseRequest{Kind: "a", Max: 5000, Now: t0, Visibility: time.Minute}, nil)
+	if len(leased) != 5000 {
+		t.Fatalf("leased %d", len(leased))
+	}
+	// Ack from the end backwards, half at a time, checking lookups between.
+	for half := range 2 {
+		var acks []Ack
+		for i := len(leased) - 1 - half; i >= 0; i -= 2 {
+			acks = append(acks, Ack{ID: leased[i].ID, Token: leased[i].LeaseToken, Outcome: Succeeded})
+		}
+		s.Ack(ctx, acks)
+		for i, j := range leased {
+			_, err := s.Get(ctx, j.ID)
+			gone := (len(leased)-1-i)%2 == 0 || half == 1
+			if gone != errors.Is(err, ErrNotFound) {
+				t.Fatalf("half %d job %d: err %v, want gone=%v", half, j.ID, err, gone)
+			}
+		}
+	}
+	if n := len(s.recs.pages); n > 1 {
+		t.Errorf("%d pages kept after every job finished, want at most the current one", n)
+	}
+	more := []Job{{Kind: "a"}}
+	s.Enqueue(ctx, more, t0)
+	if j, err := s.Get(ctx, more[0].ID); err != nil || j.ID != 5001 {
+		t.Errorf("after reuse: %+v %v", j, err)
+	}
+}
