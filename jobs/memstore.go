@@ -253,11 +253,25 @@ func (s *MemoryStore) Ack(_ context.Context, acks []Ack) error {
 }
 
 func (s *MemoryStore) ack(acks []Ack) {
+	// Releases go back to the head of their queue, so they are applied
+	// last and in reverse: a released batch keeps its order.
 	for i := range acks {
-		a := &acks[i]
+		if acks[i].Outcome != Release {
+			s.ackOne(&acks[i])
+		}
+	}
+	for i := len(acks) - 1; i >= 0; i-- {
+		if acks[i].Outcome == Release {
+			s.ackOne(&acks[i])
+		}
+	}
+}
+
+func (s *MemoryStore) ackOne(a *Ack) {
+	{
 		r := s.recs.get(a.ID)
 		if r == nil || r.job.State != Running || r.job.LeaseToken != a.Token {
-			continue // stale
+			return // stale
 		}
 		k := r.kind
 		if b := r.batch; b != nil {

@@ -126,6 +126,18 @@ func shutdownDeadlineReturnsToPending(t *testing.T, store Store) {
 	if n := rec.count(EventReleased); n != 4 {
 		t.Errorf("%d released events, want 4 (1 in flight + 3 leased in its batch)", n)
 	}
+	// Released jobs kept their place: leasing now returns them in enqueue order.
+	order, _ := store.Lease(ctx, LeaseRequest{Kind: "k", Max: 4, Now: clk.Now(), Visibility: time.Minute}, nil)
+	for i, j := range order {
+		if j.ID != ids[i] {
+			t.Errorf("after release, position %d holds job %d, want %d", i, j.ID, ids[i])
+		}
+	}
+	var rel []Ack
+	for _, j := range order {
+		rel = append(rel, Ack{ID: j.ID, Token: j.LeaseToken, Outcome: Release})
+	}
+	store.Ack(ctx, rel)
 	// A new queue on the same store runs every job: nothing was lost.
 	q2 := New(Config{Store: q.Store(), Clock: clk})
 	var mu sync.Mutex
