@@ -88,10 +88,15 @@ func (j *Job) addError(attempt int, at time.Time, msg string) {
 
 // Errors returned by the package. Compare with errors.Is.
 var (
-	ErrClosed    = errors.New("jobs: queue closed")
-	ErrNotFound  = errors.New("jobs: job not found")
+	// ErrClosed: the queue was shut down (or the store closed).
+	ErrClosed = errors.New("jobs: queue closed")
+	// ErrNotFound: no such job; succeeded jobs are removed and not found.
+	ErrNotFound = errors.New("jobs: job not found")
+	// ErrDuplicate: a live job already holds the UniqueKey.
 	ErrDuplicate = errors.New("jobs: duplicate unique key")
-	ErrNotDead   = errors.New("jobs: job is not dead")
+	// ErrNotDead: Requeue of a job that is not in the dead-letter queue.
+	ErrNotDead = errors.New("jobs: job is not dead")
+	// ErrNoHandler: EnqueueRaw of a kind with no registered handler.
 	ErrNoHandler = errors.New("jobs: no handler for kind")
 )
 
