@@ -481,6 +481,32 @@ func (t *boltTx) ack(acks []Ack) error {
 	}
 }
 
+// Extend implements Store.
+func (s *BoltStore) Extend(_ context.Context, leases []LeaseRef, until time.Time) error {
+	return s.update(func(t *boltTx) error {
+		for _, l := range leases {
+			j, err := t.get(l.ID)
+			if err == ErrNotFound {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if j.State != Running || j.LeaseToken != l.Token {
+				continue
+			}
+			if err := t.unindex(&j); err != nil {
+				return err
+			}
+			j.LeaseUntil = until
+			if err := t.put(&j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // NextWake implements Store.
 func (s *BoltStore) NextWake(_ context.Context, kind string) (time.Time, bool, error) {
 	var t time.Time

@@ -306,6 +306,44 @@ func (s *MemoryStore) ackOne(a *Ack) {
 	}
 }
 
+// Extend implements Store: the extended records leave their lease batches
+// for a new one expiring at until.
+func (s *MemoryStore) Extend(_ context.Context, leases []LeaseRef, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var nb *leaseBatch
+	var nk *memKind
+	for _, l := range leases {
+		r := s.recs.get(l.ID)
+		if r == nil || r.job.State != Running || r.job.LeaseToken != l.Token {
+			continue
+		}
+		k := r.kind
+		if b := r.batch; b != nil {
+			r.batch = nil
+			b.live--
+			if b.live == 0 {
+				heap.Remove(&k.leases, b.idx)
+				s.freeBatch(b)
+			}
+		}
+		if nb == nil || nk != k {
+			if nb != nil {
+				heap.Push(&nk.leases, nb)
+			}
+			nb, nk = &leaseBatch{until: until}, k
+		}
+		nb.live++
+		nb.recs = append(nb.recs, r)
+		r.batch = nb
+		r.job.LeaseUntil = until
+	}
+	if nb != nil {
+		heap.Push(&nk.leases, nb)
+	}
+	return nil
+}
+
 // remove forgets r and recycles it.
 func (s *MemoryStore) remove(r *memRec) {
 	s.recs.del(r.job.ID, s.nextID)

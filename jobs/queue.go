@@ -18,8 +18,9 @@ type Config struct {
 	// context deadlines and always follow the wall clock.
 	Clock Clock
 	// Visibility is the lease length: a job whose worker has not acked it
-	// within Visibility is runnable again. Default 5 minutes; keep it well
-	// above the longest job.
+	// within Visibility is runnable again. Default 5 minutes. The queue
+	// extends the leases of running jobs every Visibility/3, so a long job
+	// keeps its lease while its process is alive.
 	Visibility time.Duration
 	// LeaseBatch is how many jobs a worker leases at once (default 64).
 	// Larger batches amortise the store's lock or fsync; a job waiting in a
@@ -212,7 +213,38 @@ func (q *Queue) Start() error {
 	for _, kr := range q.kinds {
 		q.startKind(kr)
 	}
+	q.wg.Add(1)
+	go q.heartbeat()
 	return nil
+}
+
+// heartbeat extends the leases of running jobs every Visibility/3, so a job
+// that runs longer than Visibility keeps its lease while its worker is
+// alive. Only a dead or stalled process lets a lease expire.
+func (q *Queue) heartbeat() {
+	defer q.wg.Done()
+	every := q.cfg.Visibility / 3
+	var refs []LeaseRef
+	for {
+		c, stop := q.clock.Timer(q.clock.Now().Add(every))
+		select {
+		case <-c:
+		case <-q.stopCh:
+			stop()
+			return
+		}
+		refs = refs[:0]
+		q.mu.Lock()
+		for _, w := range q.workers {
+			if tok := w.curToken.Load(); tok != 0 {
+				refs = append(refs, LeaseRef{ID: ID(w.curID.Load()), Token: tok})
+			}
+		}
+		q.mu.Unlock()
+		if len(refs) > 0 {
+			_ = q.store.Extend(context.Background(), refs, q.clock.Now().Add(q.cfg.Visibility))
+		}
+	}
 }
 
 func (q *Queue) startKind(kr *kindRunner) {

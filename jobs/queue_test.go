@@ -539,3 +539,43 @@ func TestEnqueueAllocs(t *testing.T) {
 		t.Errorf("Enqueue with the Bytes codec allocates %v per job", n)
 	}
 }
+
+// A job running longer than Visibility keeps its lease: the heartbeat
+// extends it, so no second worker starts it.
+func TestHeartbeatKeepsLongJobLeased(t *testing.T) {
+	clk := NewFakeClock(t0)
+	rec := newRecorder()
+	q := New(Config{Clock: clk, OnEvent: rec.on, Visibility: time.Minute})
+	release := make(chan struct{})
+	k, _ := Register(q, "long", func(context.Context, *Job, int) error { <-release; return nil }, HandlerOptions[int]{Concurrency: 2})
+	id, _ := k.Enqueue(context.Background(), 1)
+	q.Start()
+	rec.wait(t, EventStarted)
+	for range 9 { // 3 minutes, three times the visibility
+		deadline := time.Now().Add(5 * time.Second)
+		for clk.Timers() < 2 { // the heartbeat and the idle worker
+			if time.Now().After(deadline) {
+				t.Fatal("heartbeat timer not armed")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		clk.Advance(20 * time.Second)
+		want := clk.Now().Add(time.Minute)
+		for {
+			j, _ := q.Get(context.Background(), id)
+			if j.LeaseUntil.Equal(want) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("lease not extended: until %v, want %v", j.LeaseUntil, want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(release)
+	rec.wait(t, EventSucceeded)
+	shutdown(t, q)
+	if n := rec.count(EventStarted); n != 1 {
+		t.Errorf("long job started %d times", n)
+	}
+}

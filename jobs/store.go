@@ -33,6 +33,9 @@ type Store interface {
 	Lease(ctx context.Context, req LeaseRequest, dst []Job) ([]Job, error)
 	// Ack settles leased jobs. Stale acks are ignored.
 	Ack(ctx context.Context, acks []Ack) error
+	// Extend moves the lease of running jobs to until (a heartbeat for long
+	// jobs). Leases whose token is stale are ignored.
+	Extend(ctx context.Context, leases []LeaseRef, until time.Time) error
 	// NextWake returns the earliest time after which Lease for kind may
 	// return something that it would not return now (a scheduled job
 	// becoming due or a lease expiring); ok is false when there is none.
@@ -67,6 +70,12 @@ type LeaseRequest struct {
 	Max        int
 	Now        time.Time
 	Visibility time.Duration // lease length
+}
+
+// LeaseRef names one lease: a job and its lease token.
+type LeaseRef struct {
+	ID    ID
+	Token uint64
 }
 
 // Outcome is how an Ack settles a job.

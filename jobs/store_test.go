@@ -216,3 +216,37 @@ func TestMemoryStoreRecordPages(t *testing.T) {
 		t.Errorf("after reuse: %+v %v", j, err)
 	}
 }
+
+func storeExtend(t *testing.T, s Store) {
+	ctx := context.Background()
+	jobs := []Job{{Kind: "a"}, {Kind: "a"}}
+	s.Enqueue(ctx, jobs, t0)
+	got, _ := s.Lease(ctx, LeaseRequest{Kind: "a", Max: 2, Now: t0, Visibility: time.Minute}, nil)
+	// Extend the first; the second's worker is gone. A stale ref is ignored.
+	s.Extend(ctx, []LeaseRef{{ID: got[0].ID, Token: got[0].LeaseToken}, {ID: got[1].ID, Token: 12345}}, t0.Add(10*time.Minute))
+	again, _ := s.Lease(ctx, LeaseRequest{Kind: "a", Max: 2, Now: t0.Add(2 * time.Minute), Visibility: time.Minute}, nil)
+	if len(again) != 1 || again[0].ID != got[1].ID {
+		t.Fatalf("after extend, expired leases: %+v", again)
+	}
+	if j, _ := s.Get(ctx, got[0].ID); j.State != Running || !j.LeaseUntil.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("extended job: %v until %v", j.State, j.LeaseUntil)
+	}
+	if w, ok, _ := s.NextWake(ctx, "a"); !ok || !w.Equal(t0.Add(3*time.Minute)) {
+		t.Errorf("NextWake %v %v, want the re-leased job's expiry", w, ok)
+	}
+	if more, _ := s.Lease(ctx, LeaseRequest{Kind: "a", Max: 2, Now: t0.Add(10 * time.Minute), Visibility: time.Minute}, nil); len(more) != 2 {
+		t.Errorf("at the extended expiry both leases ran out, got %d", len(more))
+	}
+}
+
+func TestStoreExtend(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { storeExtend(t, NewMemoryStore()) })
+	t.Run("bolt", func(t *testing.T) {
+		s, err := OpenBolt(t.TempDir()+"/jobs.db", BoltOptions{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		storeExtend(t, s)
+	})
+}
