@@ -21,9 +21,11 @@
 // jobs Running for a visibility timeout, counts the attempt and gives each
 // a token; Ack settles them (succeeded, retry at, bury, release) by ID and
 // token. A lease that runs out makes the job runnable again, and the old
-// worker's late ack is ignored because its token is stale. Delivery is
-// therefore at least once: a job whose worker died or stalled past the
-// visibility timeout runs again, so handlers should be idempotent. Every
+// worker's late ack is ignored because its token is stale. While a job
+// runs, the queue extends its lease every Visibility/3 (Store.Extend), so
+// only a dead or stalled process loses a lease. Delivery is therefore at
+// least once: a job whose process died runs again, so handlers should be
+// idempotent. Every
 // Store call takes a batch, so a store amortises its lock or fsync.
 //
 // # Stores
