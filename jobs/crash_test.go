@@ -59,7 +59,16 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := New(Config{Store: s, LeaseBatch: crashBatch})
-	k, _ := Register(q, "crash", crashHandler(log), HandlerOptions[int]{Concurrency: crashConc})
+	// Past half the jobs every handler hangs, so the kill always lands with
+	// jobs in flight and pending however slow the parent is to notice.
+	h := crashHandler(log)
+	var n atomic.Int64
+	k, _ := Register(q, "crash", func(ctx context.Context, j *Job, v int) error {
+		if n.Add(1) > crashJobs/2 {
+			select {}
+		}
+		return h(ctx, j, v)
+	}, HandlerOptions[int]{Concurrency: crashConc})
 	args := make([]int, 100)
 	for i := 0; i < crashJobs; i += len(args) {
 		if _, err := k.EnqueueBatch(context.Background(), nil, args, EnqueueOptions{}); err != nil {
