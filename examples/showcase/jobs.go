@@ -3,12 +3,15 @@ package main
 // Background jobs: an in-memory queue (package jobs) that starts when the App starts
 // serving and shuts down with it, through the App's lifecycle signals.
 //
-//	curl -s -XPOST localhost:8080/api/jobs -d '{"kind":"email","to":"ada@example.com"}'
-//	curl -s -XPOST localhost:8080/api/jobs -d '{"kind":"email","to":"bob@example.com","fail":true}'
+//	curl -s -H 'Content-Type: application/json' localhost:8080/api/jobs -d '{"kind":"email","to":"ada@example.com"}'
+//	curl -s -H 'Content-Type: application/json' localhost:8080/api/jobs -d '{"kind":"email","to":"bob@example.com","fail":true}'
 //	curl -s localhost:8080/api/jobs/1      # pending, running, retrying, succeeded or dead
 //	curl -s localhost:8080/api/jobs/dead   # the dead-letter queue
 //
-// A job asked to fail is retried once after 100ms, then lands in the dead-letter queue.
+// A job asked to fail is retried once after 100ms, then lands in the dead-letter queue. On
+// Ctrl-C the App's Shutdown publishes tako.TopicStopped once in-flight requests are done,
+// and the queue shuts down within the same deadline (in-flight jobs finish or go back to
+// pending).
 
 import (
 	"context"
