@@ -295,3 +295,26 @@ func TestZeroAllocRequestSignal(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRequestSignal is the cost of the request signal on the fasthttp engine: no bus,
+// a bus without subscribers, one synchronous subscriber.
+func BenchmarkRequestSignal(b *testing.B) {
+	for _, mode := range []string{"no-bus", "bus-unsubscribed", "sync-subscriber"} {
+		b.Run(mode, func(b *testing.B) {
+			cfg := tako.Config{Logger: discardLogger()}
+			if mode != "no-bus" {
+				cfg.Signals = signals.New()
+			}
+			var n int
+			if mode == "sync-subscriber" {
+				signals.Subscribe(cfg.Signals, tako.TopicRequest, func(context.Context, signals.Message[tako.RequestEvent]) { n++ })
+			}
+			c := serveInMemory(b, allocApp(cfg))
+			req := []byte(allocCases[4].req)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.roundTrip(b, req)
+			}
+		})
+	}
+}
