@@ -67,6 +67,8 @@ type App struct {
 	cancel   context.CancelFunc
 	stopping atomic.Bool
 	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
+
+	life lifecycle // signals bus and lifecycle state (lifecycle.go)
 }
 
 // New returns an App configured by cfg (the zero Config works; see its field docs for the
@@ -82,6 +84,7 @@ func New(cfg ...Config) *App {
 	a.ctxPool.New = func() *Ctx { return &Ctx{app: a} }
 	a.ctxPool.Reset = (*Ctx).reset
 	a.ctxPool.Poison = (*Ctx).poisonScratch
+	a.initSignals()
 	return a
 }
 

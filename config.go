@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tako-go/tako/parse"
+	"github.com/tako-go/tako/signals"
 )
 
 // Engine selects the HTTP server that App.Listen and App.Serve run. The same handlers run
@@ -110,6 +111,11 @@ type Config struct {
 	// Logger receives recovered panics, errors with 5xx status and server errors. Default
 	// slog.Default().
 	Logger *slog.Logger
+
+	// Signals is the bus on which the App publishes its lifecycle and request signals
+	// (TopicStarted, TopicStopping, TopicStopped, TopicRequest; see App.Signals), shared
+	// with the rest of the application. Default nil: App.Signals creates one on demand.
+	Signals *signals.Bus
 }
 
 func (cfg *Config) setDefaults() {

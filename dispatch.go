@@ -2,6 +2,7 @@ package tako
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tako-go/tako/router"
 )
@@ -9,6 +10,10 @@ import (
 // dispatch routes one request on either engine and renders any error. Routing fills the
 // Params held inline in the Ctx, so a lookup allocates nothing.
 func (a *App) dispatch(c *Ctx) {
+	var err error
+	if t := a.requestTopic(); t != nil { // TopicRequest (lifecycle.go)
+		defer a.requestDone(c, t, time.Now(), &err)
+	}
 	defer func() {
 		if rec := recover(); rec != nil {
 			a.recovered(c, rec)
@@ -22,7 +27,6 @@ func (a *App) dispatch(c *Ctx) {
 		path = router.RequestPath(c.r)
 	}
 	res := a.routes.Lookup(method, path, &c.params)
-	var err error
 	switch {
 	case res.OK:
 		c.ep = res.Handler

@@ -27,6 +27,7 @@ func (a *App) Listen(addr string) error {
 // shut down.
 func (a *App) Serve(ln net.Listener) error {
 	a.build()
+	a.emitStarted(ln)
 	a.srvMu.Lock()
 	if a.stopping.Load() {
 		a.srvMu.Unlock()
@@ -60,6 +61,7 @@ func (a *App) Serve(ln net.Listener) error {
 // when all are done, or ctx's error if ctx ends first (the remaining connections are then
 // left to finish on their own). After Shutdown, Serve returns http.ErrServerClosed.
 func (a *App) Shutdown(ctx context.Context) error {
+	a.emitStopping(ctx)
 	a.srvMu.Lock()
 	a.stopping.Store(true)
 	fast, std, lns := a.fast, a.std, a.fastLns
@@ -77,7 +79,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if std != nil {
 		errs = append(errs, std.Shutdown(ctx))
 	}
-	return errors.Join(errs...)
+	err := errors.Join(errs...)
+	a.emitStopped(ctx, err)
+	return err
 }
 
 // ShutdownOnSignal calls Shutdown, with grace as its deadline, when the process receives one
