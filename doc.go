@@ -88,4 +88,29 @@
 // closes idle keep-alive connections at once, lets in-flight requests finish and returns
 // when they have, or when its context ends; App.ShutdownOnSignal wires it to SIGINT and
 // SIGTERM.
+//
+// # Extractors, typed handlers and files
+//
+// Beyond the accessors above, Ctx has typed extractors (EXTRACTORS.md lists them): Bind and
+// BindInto fill a struct from path, query, header, cookie, form, JSON and multipart with
+// validation (package bind), and Handle turns func(*Ctx, In) (Out, error) into a Handler
+// that binds In, validates it and encodes Out. Cookies come plain, signed (CookieSigner,
+// HMAC-SHA256) or private (CookieCipher, AES-GCM), both with key rotation; BasicAuth,
+// BearerToken, APIKeyAuth and JWT cover authentication; Negotiate, NegotiateLanguage,
+// Range, ClientIP (forwarded headers only from App.TrustProxies), Multipart and BindProto
+// the rest. App.Static and Ctx.SendFile serve files with ranges, conditional requests and
+// precompressed variants.
+//
+// # Signals
+//
+// App.Signals returns an in-process bus (package signals) on which the App publishes
+// TopicStarted, TopicStopping, TopicStopped (AppEvent) and, after every request,
+// TopicRequest (RequestEvent: method, route pattern, status, duration). With no subscriber
+// the request signal costs two atomic loads; with synchronous subscribers it allocates
+// nothing. A job queue or a metrics exporter subscribes to stop with the App or to count
+// requests:
+//
+//	signals.Subscribe(app.Signals(), tako.TopicRequest, func(ctx context.Context, m signals.Message[tako.RequestEvent]) {
+//		latency.Observe(m.Value.Route, m.Value.Duration)
+//	})
 package tako

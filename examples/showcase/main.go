@@ -1,6 +1,8 @@
 // Command showcase is a small, real Tako service: an in-memory JSON CRUD API for todos with
 // route parameters, query parameters, validation errors rendered as problem+json, an error
-// route, a panic route and a streaming route.
+// route, a panic route and a streaming route; and a background job queue (package jobs)
+// started and stopped with the App through its lifecycle signals: POST /api/jobs enqueues,
+// GET /api/jobs/:id shows a job's status and GET /api/jobs/dead the dead-letter queue.
 //
 //	go run ./examples/showcase                  # http://localhost:8080
 //	go run ./examples/showcase -addr :9000      # or TAKO_ADDR=:9000
