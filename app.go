@@ -67,6 +67,7 @@ type App struct {
 	cancel   context.CancelFunc
 	stopping atomic.Bool
 	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
+	live     liveHandlers   // WebSocket and event-stream handlers, waited for by Shutdown
 }
 
 // New returns an App configured by cfg (the zero Config works; see its field docs for the

@@ -77,6 +77,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if std != nil {
 		errs = append(errs, std.Shutdown(ctx))
 	}
+	errs = append(errs, a.live.wait(ctx))
 	return errors.Join(errs...)
 }
 
