@@ -152,3 +152,7 @@ func (l *liveHandlers) wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Done returns a channel that is closed when App.Shutdown begins, for background work tied
+// to the App (tickers, broadcasters) to stop, and hubs to close.
+func (a *App) Done() <-chan struct{} { return a.baseCtx.Done() }

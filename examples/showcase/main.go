@@ -112,6 +112,7 @@ func newApp(cfg tako.Config) *tako.App {
 	})
 	api.Get("/panic", func(c *tako.Ctx) error { panic("deliberate panic: recovered, logged, answered 500") })
 	api.Get("/stream", streamTicks)
+	registerRealtime(app)
 	return app
 }
 
