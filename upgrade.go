@@ -76,7 +76,11 @@ func (c *Ctx) Upgrade(u *ws.Upgrader, fn func(conn *ws.Conn)) error {
 		fn(conn)
 	}
 	if c.engine == FastHTTP {
-		return u.UpgradeFastHTTP(c.fc, run)
+		if err := u.UpgradeFastHTTP(c.fc, run); err != nil {
+			return err // not reached: the handshake was checked above
+		}
+		c.status = http.StatusSwitchingProtocols // for logging middleware
+		return nil
 	}
 	conn, err := u.Upgrade(c.w, c.r)
 	if err != nil {
@@ -87,6 +91,7 @@ func (c *Ctx) Upgrade(u *ws.Upgrader, fn func(conn *ws.Conn)) error {
 		return nil
 	}
 	c.committed = true
+	c.status = http.StatusSwitchingProtocols
 	defer conn.Close()
 	run(conn)
 	return nil
