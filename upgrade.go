@@ -68,11 +68,17 @@ func (c *Ctx) Upgrade(u *ws.Upgrader, fn func(conn *ws.Conn)) error {
 	run := func(conn *ws.Conn) {
 		a.live.add()
 		defer a.live.done()
+		fired := make(chan struct{})
 		stop := context.AfterFunc(a.baseCtx, func() {
+			defer close(fired)
 			conn.WriteClose(ws.CloseGoingAway, "server shutting down")
 			conn.SetReadDeadline(time.Now().Add(wsCloseGrace))
 		})
-		defer stop()
+		defer func() {
+			if !stop() {
+				<-fired // the connection is closed (and, on FastHTTP, recycled) after this
+			}
+		}()
 		fn(conn)
 	}
 	if c.engine == FastHTTP {
