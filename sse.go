@@ -16,6 +16,12 @@ const (
 	defaultSSEWriteTimeout = 10 * time.Second
 )
 
+// The comments an event stream opens with and sends as heartbeats.
+var (
+	sseOpen      = []byte(": ok\n\n")
+	sseHeartbeat = []byte(":\n\n")
+)
+
 // EventStream writes Server-Sent Events to one client, on either engine. Every Send and
 // WriteRaw is flushed at once, and bounded by the write timeout so that a stuck client
 // cannot hold the stream. It is valid only inside the function given to Ctx.SSE.
@@ -74,7 +80,7 @@ func (c *Ctx) SSE(fn func(s *EventStream) error) error {
 		s := EventStream{nc: nc, sw: w, lastID: last, ctx: ctx, timeout: defaultSSEWriteTimeout}
 		// A comment makes both engines send the status and headers now, so the client
 		// sees the stream open before the first event.
-		if err := s.WriteRaw([]byte(": ok\n\n")); err != nil {
+		if err := s.WriteRaw(sseOpen); err != nil {
 			return nil
 		}
 		return fn(&s)
@@ -103,7 +109,7 @@ func (s *EventStream) Send(e *sse.Event) error {
 
 // Heartbeat writes a comment line, ignored by clients, and flushes: it keeps proxies from
 // timing out an idle stream and finds out that a client has gone.
-func (s *EventStream) Heartbeat() error { return s.WriteRaw([]byte(":\n\n")) }
+func (s *EventStream) Heartbeat() error { return s.WriteRaw(sseHeartbeat) }
 
 // WriteRaw writes bytes already in event-stream form (as sse.AppendEvent and sse.Hub
 // encode them) and flushes.

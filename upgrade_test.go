@@ -177,3 +177,32 @@ func TestUpgradeShutdown(t *testing.T) {
 		}
 	})
 }
+
+// TestUpgradeStatusForMiddleware checks that middleware sees 101 after an upgrade.
+func TestUpgradeStatusForMiddleware(t *testing.T) {
+	run(t, func(t *testing.T, h *harness) {
+		app := h.newApp()
+		status := make(chan int, 1)
+		app.Use(func(next tako.Handler) tako.Handler {
+			return func(c *tako.Ctx) error {
+				err := next(c)
+				status <- c.ResponseStatus()
+				return err
+			}
+		})
+		app.Get("/ws", func(c *tako.Ctx) error {
+			return c.Upgrade(nil, func(conn *ws.Conn) {})
+		})
+		h.start()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn, _, err := (&ws.Dialer{}).Dial(ctx, "ws://"+h.addr+"/ws")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+		if got := <-status; got != 101 {
+			t.Errorf("ResponseStatus after Upgrade: %d, want 101", got)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/sse"
 	"github.com/tako-go/tako/ws"
 )
 
@@ -178,5 +179,38 @@ func TestRealtime(t *testing.T) {
 				t.Errorf("Serve: %v", err)
 			}
 		})
+	}
+}
+
+// TestRoomDropsSlowMember checks that broadcast never blocks on a member whose queue is
+// full: the member is dropped and its writer told to close the connection.
+func TestRoomDropsSlowMember(t *testing.T) {
+	r := &room{hub: sse.NewHub(nil), members: map[*member]struct{}{}}
+	defer r.hub.Close()
+	slow := &member{out: make(chan *ws.PreparedMessage, 1), slow: make(chan struct{}), quit: make(chan struct{})}
+	fast := &member{out: make(chan *ws.PreparedMessage, 2), slow: make(chan struct{}), quit: make(chan struct{})}
+	r.add(slow)
+	r.add(fast)
+	r.broadcast(chatMessage{Name: "a", Text: "one"}) // fills slow's queue
+	r.broadcast(chatMessage{Name: "a", Text: "two"}) // slow is dropped here
+	select {
+	case <-slow.slow:
+	default:
+		t.Fatal("the slow member was not told to go")
+	}
+	select {
+	case <-fast.slow:
+		t.Fatal("the member keeping up was dropped")
+	default:
+	}
+	r.mu.Lock()
+	_, stillIn := r.members[slow]
+	n := len(r.members)
+	r.mu.Unlock()
+	if stillIn || n != 1 {
+		t.Errorf("room has %d members (slow one still in: %v), want only the fast one", n, stillIn)
+	}
+	if len(fast.out) != 2 {
+		t.Errorf("fast member has %d queued messages, want 2", len(fast.out))
 	}
 }
