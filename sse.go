@@ -134,12 +134,13 @@ func (s *EventStream) flush() error {
 	return s.sw.Flush()
 }
 
-// deadline bounds the next write by the stream's write timeout.
+// deadline bounds the next write by the stream's write timeout, replacing the server's
+// deadline for the whole response.
 func (s *EventStream) deadline() {
-	if s.timeout <= 0 {
-		return
+	var t time.Time // no timeout: clear the server's response deadline
+	if s.timeout > 0 {
+		t = time.Now().Add(s.timeout)
 	}
-	t := time.Now().Add(s.timeout)
 	if s.nc != nil {
 		s.nc.SetWriteDeadline(t)
 	} else if s.sw.rc != nil {
@@ -153,7 +154,8 @@ type SSEOptions struct {
 	// Heartbeat is the interval of keep-alive comments on an idle stream (default 15s;
 	// negative disables). On FastHTTP it is also how soon a departed client is noticed.
 	Heartbeat time.Duration
-	// WriteTimeout bounds each write to the client (default 10s; negative disables).
+	// WriteTimeout bounds each write to the client (default 10s; negative: no deadline,
+	// and Config.WriteTimeout does not apply either).
 	WriteTimeout time.Duration
 }
 

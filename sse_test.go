@@ -209,3 +209,26 @@ func TestSSE(t *testing.T) {
 		}
 	})
 }
+
+// TestSSEOutlivesWriteTimeout checks that an event stream is not cut by Config.WriteTimeout:
+// each write has its own deadline instead.
+func TestSSEOutlivesWriteTimeout(t *testing.T) {
+	run(t, func(t *testing.T, h *harness) {
+		app := h.newApp(tako.Config{WriteTimeout: 100 * time.Millisecond})
+		hub := sse.NewHub(nil)
+		defer hub.Close()
+		app.Get("/events", tako.ServeHub(hub))
+		app.Get("/untimed", tako.ServeHub(hub, tako.SSEOptions{WriteTimeout: -1}))
+		h.start()
+		c := openSSE(t, h, "/events")
+		u := openSSE(t, h, "/untimed")
+		waitSubscribers(t, hub, 2)
+		id := hub.Publish(sse.Event{Data: []byte("early")})
+		c.expect(id, "early")
+		u.expect(id, "early")
+		time.Sleep(300 * time.Millisecond) // past the server's write timeout
+		id = hub.Publish(sse.Event{Data: []byte("late")})
+		c.expect(id, "late")
+		u.expect(id, "late")
+	})
+}

@@ -206,3 +206,31 @@ func TestUpgradeStatusForMiddleware(t *testing.T) {
 		}
 	})
 }
+
+// TestUpgradeOutlivesServerTimeouts checks that a WebSocket is not cut by the HTTP
+// server's read and write timeouts, which bound requests, not upgraded connections.
+func TestUpgradeOutlivesServerTimeouts(t *testing.T) {
+	run(t, func(t *testing.T, h *harness) {
+		cfg := tako.Config{ReadTimeout: 100 * time.Millisecond, ReadHeaderTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond}
+		app := h.newApp(cfg)
+		app.Get("/echo", func(c *tako.Ctx) error {
+			return c.Upgrade(nil, func(conn *ws.Conn) {
+				for {
+					op, msg, err := conn.ReadMessage()
+					if err != nil {
+						return
+					}
+					if conn.WriteMessage(op, msg) != nil {
+						return
+					}
+				}
+			})
+		})
+		h.start()
+		conn, _ := dialEcho(t, h, &ws.Dialer{})
+		defer conn.Close()
+		roundTrip(t, conn, ws.Text, []byte("before"))
+		time.Sleep(300 * time.Millisecond) // idle past every server timeout
+		roundTrip(t, conn, ws.Text, []byte("after the server's timeouts"))
+	})
+}
