@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,23 @@ func TestUpgradeOutlivesServerTimeouts(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // idle past every server timeout
 		roundTrip(t, conn, ws.Text, []byte("after the server's timeouts"))
 	})
+}
+
+// TestUpgradeRefusesHTTP2 checks that a WebSocket handshake over HTTP/2 (RFC 8441 is not
+// supported yet) is refused with 400 rather than hijacked.
+func TestUpgradeRefusesHTTP2(t *testing.T) {
+	app := tako.New(tako.Config{Engine: tako.NetHTTP})
+	app.Get("/ws", func(c *tako.Ctx) error {
+		return c.Upgrade(nil, func(conn *ws.Conn) { t.Error("upgraded over HTTP/2") })
+	})
+	req := httptest.NewRequest("GET", "/ws", nil)
+	req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/2.0", 2, 0
+	for k, v := range map[string]string{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="} {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "HTTP/1.1") {
+		t.Errorf("got %d %s, want 400 naming HTTP/1.1", rec.Code, rec.Body)
+	}
 }
