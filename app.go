@@ -68,7 +68,8 @@ type App struct {
 	stopping atomic.Bool
 	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
 
-	life lifecycle // signals bus and lifecycle state (lifecycle.go)
+	life lifecycle    // signals bus and lifecycle state (lifecycle.go)
+	live liveHandlers // WebSocket and event-stream handlers, waited for by Shutdown
 }
 
 // New returns an App configured by cfg (the zero Config works; see its field docs for the

@@ -79,6 +79,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if std != nil {
 		errs = append(errs, std.Shutdown(ctx))
 	}
+	errs = append(errs, a.live.wait(ctx))
 	err := errors.Join(errs...)
 	a.emitStopped(ctx, err)
 	return err

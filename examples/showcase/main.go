@@ -115,6 +115,7 @@ func newApp(cfg tako.Config) *tako.App {
 	api.Get("/panic", func(c *tako.Ctx) error { panic("deliberate panic: recovered, logged, answered 500") })
 	api.Get("/stream", streamTicks)
 	registerJobs(app, api)
+	registerRealtime(app)
 	return app
 }
 
