@@ -45,8 +45,10 @@ func (s *StreamWriter) Flush() error {
 // for long streams.
 //
 // On the FastHTTP engine fn runs on its own goroutine, started by Stream, while the handler
-// returns and the response is sent; the request stays valid until fn returns, so fn may
-// read from c, but neither fn nor the handler (after Stream) may change c. On the NetHTTP
+// returns and the response is sent. fasthttp recycles the request as soon as the client
+// goes away, which can happen while fn is still running, so on that engine fn must not read
+// from c: read what it needs (parameters, headers, the query) before calling Stream and copy
+// what it keeps. Neither fn nor the handler (after Stream) may change c. On the NetHTTP
 // engine fn runs before Stream returns. An error from fn is logged: the status has already
 // been sent.
 func (c *Ctx) Stream(contentType string, fn func(w *StreamWriter) error) error {
