@@ -80,8 +80,10 @@ type JSON struct {
 	// Mode selects the backend; see JSONMode. The zero value is JSONAuto.
 	Mode JSONMode
 
-	// Threshold is the input size in bytes from which the fast backends are
-	// used when Mode is JSONThreshold. It is ignored by the other modes.
+	// Threshold is the size in bytes from which the fast backends are used
+	// when Mode is JSONThreshold: the input's size for decoding and
+	// validation, the type's latest encoded size for AppendJSON. It is
+	// ignored by the other modes.
 	Threshold int
 
 	// ZeroCopy lets decoded strings (and json.RawMessage and json.Number
