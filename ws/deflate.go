@@ -253,9 +253,18 @@ func (d *deflateState) done() {
 		writerPool(d.level, d.wbits).Put(d.fw)
 		d.fw = nil
 	}
-	if d.out != nil && (!d.wtake || cap(d.out.B) > 64<<10) {
+	if d.out == nil {
+		return
+	}
+	if !d.wtake {
 		pool.PutBuffer(d.out)
 		d.out = nil
+	} else if cap(d.out.B) > 64<<10 {
+		// With context takeover the kept flate writer still writes into
+		// d.out, so the buffer object must stay with this connection (handing
+		// it back to the pool let the next message go out empty and another
+		// connection share it): keep it, drop its large memory.
+		d.out.B = nil
 	}
 }
 

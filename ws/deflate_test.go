@@ -3,6 +3,7 @@ package ws
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -194,5 +195,35 @@ func TestDeflateDiscardKeepsWindow(t *testing.T) {
 	_, got, err := c.ReadMessage()
 	if err != nil || !bytes.Equal(got, first) {
 		t.Fatalf("second message: %d bytes, %v", len(got), err)
+	}
+}
+
+// With context takeover the flate writer is kept across messages and writes
+// into the connection's output buffer; after a message whose compressed form
+// exceeds 64 KiB that buffer must stay with the connection. (It was once
+// returned to the shared pool: the next compressed message went out empty,
+// found by the Node ws interop test.)
+func TestDeflateLargeThenSmall(t *testing.T) {
+	srv := echoServer(t, &Upgrader{Compression: &CompressionOptions{}})
+	d := &Dialer{Compression: &CompressionOptions{}}
+	c, _, err := d.Dial(t.Context(), wsURL(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	large := make([]byte, 1<<20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range large {
+		large[i] = byte(rng.Uint32()) // incompressible: > 64 KiB compressed
+	}
+	small := []byte(strings.Repeat("compressible text, ", 100))
+	for i, msg := range [][]byte{large, small, large, small} {
+		if err := c.WriteMessage(Binary, msg); err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := c.ReadMessage()
+		if err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("message %d (%d bytes): echoed %d bytes, %v", i, len(msg), len(got), err)
+		}
 	}
 }
