@@ -176,13 +176,7 @@ func TestAutobahn12Compression(t *testing.T) {
 // decompressor: the next message, which refers back to it through the
 // context-takeover window, still decodes.
 func TestDeflateDiscardKeepsWindow(t *testing.T) {
-	srv := echoServer(t, &Upgrader{Compression: &CompressionOptions{}})
-	d := &Dialer{Compression: &CompressionOptions{}}
-	c, _, err := d.Dial(t.Context(), wsURL(srv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialDeflateEcho(t)
 	first := []byte(strings.Repeat("the same words again and again, ", 2000))
 	c.WriteMessage(Text, first)
 	c.WriteMessage(Text, first)
@@ -204,13 +198,7 @@ func TestDeflateDiscardKeepsWindow(t *testing.T) {
 // returned to the shared pool: the next compressed message went out empty,
 // found by the Node ws interop test.)
 func TestDeflateLargeThenSmall(t *testing.T) {
-	srv := echoServer(t, &Upgrader{Compression: &CompressionOptions{}})
-	d := &Dialer{Compression: &CompressionOptions{}}
-	c, _, err := d.Dial(t.Context(), wsURL(srv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialDeflateEcho(t)
 	large := make([]byte, 1<<20)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range large {
@@ -226,4 +214,18 @@ func TestDeflateLargeThenSmall(t *testing.T) {
 			t.Fatalf("message %d (%d bytes): echoed %d bytes, %v", i, len(msg), len(got), err)
 		}
 	}
+}
+
+// dialDeflateEcho connects a compressing client to a compressing echo server
+// (context takeover on both sides) and closes it when the test ends.
+func dialDeflateEcho(t *testing.T) *Conn {
+	t.Helper()
+	srv := echoServer(t, &Upgrader{Compression: &CompressionOptions{}})
+	d := &Dialer{Compression: &CompressionOptions{}}
+	c, _, err := d.Dial(t.Context(), wsURL(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
