@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	loopback  = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	elsewhere = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
 )
 
