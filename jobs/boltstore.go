@@ -160,14 +160,7 @@ func OpenBolt(path string, o BoltOptions) (*BoltStore, error) {
 		})
 		now := time.Now()
 		for _, id := range ids {
-			j, err := t.get(id)
-			if err != nil {
-				return err
-			}
-			t.unindex(&j)
-			j.State, j.LeaseToken, j.LeaseUntil = Pending, 0, time.Time{}
-			j.addError(j.Attempt, now, "jobs: lease lost: the store was reopened (process restart)")
-			if err := t.put(&j); err != nil {
+			if err := t.dropLease(id, now, "jobs: lease lost: the store was reopened (process restart)"); err != nil {
 				return err
 			}
 		}
@@ -351,6 +344,19 @@ func (s *BoltStore) Enqueue(_ context.Context, jobs []Job, now time.Time) error 
 }
 
 // promote makes due scheduled jobs and expired leases of kind runnable.
+// dropLease makes the leased job id pending again, recording why its lease
+// ended as an error of the current attempt.
+func (t *boltTx) dropLease(id ID, now time.Time, why string) error {
+	j, err := t.get(id)
+	if err != nil {
+		return err
+	}
+	t.unindex(&j)
+	j.State, j.LeaseToken, j.LeaseUntil = Pending, 0, time.Time{}
+	j.addError(j.Attempt, now, why)
+	return t.put(&j)
+}
+
 func (t *boltTx) promote(kind string, now time.Time) error {
 	for _, id := range scanDue(t.sched, kind, now) {
 		j, err := t.get(id)
@@ -364,14 +370,7 @@ func (t *boltTx) promote(kind string, now time.Time) error {
 		}
 	}
 	for _, id := range scanDue(t.leases, kind, now) {
-		j, err := t.get(id)
-		if err != nil {
-			return err
-		}
-		t.unindex(&j)
-		j.State, j.LeaseToken, j.LeaseUntil = Pending, 0, time.Time{}
-		j.addError(j.Attempt, now, "jobs: lease expired")
-		if err := t.put(&j); err != nil {
+		if err := t.dropLease(id, now, "jobs: lease expired"); err != nil {
 			return err
 		}
 	}
