@@ -49,37 +49,11 @@ func AddVary(h http.Header) {
 		return
 	}
 	for _, s := range v {
-		if hasToken(s, "Accept-Encoding") || hasToken(s, "*") {
+		if parse.HasToken(s, "Accept-Encoding") || parse.HasToken(s, "*") {
 			return
 		}
 	}
 	h["Vary"] = append(v[:len(v):len(v)], "Accept-Encoding")
-}
-
-// hasToken reports whether a comma-separated list contains tok
-// (case-insensitively).
-func hasToken(list, tok string) bool {
-	for len(list) > 0 {
-		i := 0
-		for i < len(list) && list[i] != ',' {
-			i++
-		}
-		el := list[:i]
-		for len(el) > 0 && (el[0] == ' ' || el[0] == '\t') {
-			el = el[1:]
-		}
-		for len(el) > 0 && (el[len(el)-1] == ' ' || el[len(el)-1] == '\t') {
-			el = el[:len(el)-1]
-		}
-		if len(el) == len(tok) && parse.EqualFold(el, tok) {
-			return true
-		}
-		if i == len(list) {
-			break
-		}
-		list = list[i+1:]
-	}
-	return false
 }
 
 var responseWriterPool = sync.Pool{New: func() any { return new(ResponseWriter) }}

@@ -151,6 +151,34 @@ func httpEqualFold(a, b string) bool {
 // folds non-ASCII characters (so "K" does not equal the Kelvin sign).
 func EqualFold(a, b string) bool { return httpEqualFold(a, b) }
 
+// HasToken reports whether the comma-separated header list (Vary,
+// Connection, Upgrade, ...) contains tok as one of its elements, compared
+// under ASCII case folding, with optional whitespace (SP, HTAB) around each
+// element ignored. It never allocates.
+func HasToken(list, tok string) bool {
+	for len(list) > 0 {
+		i := 0
+		for i < len(list) && list[i] != ',' {
+			i++
+		}
+		el := list[:i]
+		for len(el) > 0 && (el[0] == ' ' || el[0] == '\t') {
+			el = el[1:]
+		}
+		for len(el) > 0 && (el[len(el)-1] == ' ' || el[len(el)-1] == '\t') {
+			el = el[:len(el)-1]
+		}
+		if httpEqualFold(el, tok) {
+			return true
+		}
+		if i == len(list) {
+			break
+		}
+		list = list[i+1:]
+	}
+	return false
+}
+
 // httpWeightMax is the weight of q=1 in thousandths.
 const httpWeightMax = 1000
 

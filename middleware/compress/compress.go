@@ -166,32 +166,8 @@ func addVaryFast(h *fasthttp.ResponseHeader) {
 		h.Set(hVary, hAcceptEncoding)
 		return
 	}
-	if hasToken(b2s(v), hAcceptEncoding) || hasToken(b2s(v), "*") {
+	if parse.HasToken(b2s(v), hAcceptEncoding) || parse.HasToken(b2s(v), "*") {
 		return
 	}
 	h.Set(hVary, string(v)+", "+hAcceptEncoding)
-}
-
-func hasToken(list, tok string) bool {
-	for len(list) > 0 {
-		i := 0
-		for i < len(list) && list[i] != ',' {
-			i++
-		}
-		el := list[:i]
-		for len(el) > 0 && (el[0] == ' ' || el[0] == '\t') {
-			el = el[1:]
-		}
-		for len(el) > 0 && (el[len(el)-1] == ' ' || el[len(el)-1] == '\t') {
-			el = el[:len(el)-1]
-		}
-		if parse.EqualFold(el, tok) {
-			return true
-		}
-		if i == len(list) {
-			break
-		}
-		list = list[i+1:]
-	}
-	return false
 }
