@@ -318,6 +318,21 @@ func waitState(t *testing.T, q *Queue, id ID, st State) {
 	t.Fatalf("job %d: state %v (%v), want %v", id, j.State, err, st)
 }
 
+// waitGone waits until the store no longer has job id (a succeeded job is
+// deleted when its worker's batch is acked).
+func waitGone(t *testing.T, q *Queue, id ID) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := q.Get(context.Background(), id); errors.Is(err, ErrNotFound) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	j, err := q.Get(context.Background(), id)
+	t.Fatalf("job %d still stored: state %v (%v)", id, j.State, err)
+}
+
 func TestExponential(t *testing.T) {
 	e := Exponential{Base: time.Second, Max: 10 * time.Second, MaxAttempts: 6}
 	var got []time.Duration
@@ -475,6 +490,9 @@ func TestDeadLetterQueue(t *testing.T) {
 	if e := rec.wait(t, EventSucceeded); e.ID != ids[0] || e.Attempt != 1 {
 		t.Errorf("requeued run: %+v", e)
 	}
+	// The succeeded event comes before the worker's batch is acked in the
+	// store; wait for the ack (the job's deletion) before checking it.
+	waitGone(t, q, ids[0])
 	if err := q.Requeue(ctx, ids[0]); !errors.Is(err, ErrNotFound) {
 		t.Errorf("requeue of a finished job: %v", err)
 	}
