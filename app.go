@@ -67,6 +67,7 @@ type App struct {
 	cancel   context.CancelFunc
 	stopping atomic.Bool
 	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
+	servers  []stopper      // other servers (TLS, h2c, HTTP/3, raw TCP/UDP) registered by track
 
 	life lifecycle    // signals bus and lifecycle state (lifecycle.go)
 	live liveHandlers // WebSocket and event-stream handlers, waited for by Shutdown

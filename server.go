@@ -64,7 +64,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	a.emitStopping(ctx)
 	a.srvMu.Lock()
 	a.stopping.Store(true)
-	fast, std, lns := a.fast, a.std, a.fastLns
+	fast, std, lns, others := a.fast, a.std, a.fastLns, a.servers
 	a.srvMu.Unlock()
 	a.cancel()
 	var errs []error
@@ -78,6 +78,16 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if std != nil {
 		errs = append(errs, std.Shutdown(ctx))
+	}
+	if len(others) > 0 {
+		// The other servers drain side by side, under the same deadline.
+		ch := make(chan error, len(others))
+		for _, s := range others {
+			go func() { ch <- s.Shutdown(ctx) }()
+		}
+		for range others {
+			errs = append(errs, <-ch)
+		}
 	}
 	errs = append(errs, a.live.wait(ctx))
 	err := errors.Join(errs...)
@@ -113,4 +123,23 @@ func (a *App) ShutdownOnSignal(grace time.Duration, sigs ...os.Signal) <-chan er
 		close(done)
 	}()
 	return done
+}
+
+// stopper is a server that App.Shutdown stops: it stops accepting, drains what it has
+// accepted and returns when done or when ctx ends (with ctx's error).
+type stopper interface {
+	Shutdown(ctx context.Context) error
+}
+
+// track registers s with the App, so that Shutdown stops it with everything else. It
+// returns http.ErrServerClosed, having registered nothing, if the App is already shutting
+// down; the caller then closes what it opened and returns that error from its Serve.
+func (a *App) track(s stopper) error {
+	a.srvMu.Lock()
+	defer a.srvMu.Unlock()
+	if a.stopping.Load() {
+		return http.ErrServerClosed
+	}
+	a.servers = append(a.servers, s)
+	return nil
 }
