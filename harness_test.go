@@ -16,27 +16,75 @@ import (
 // run each case over HTTP/1 and HTTP/2.
 var engines = []tako.Engine{tako.FastHTTP, tako.NetHTTP}
 
-// harness serves one App on a loopback listener with one engine; requests come from the
-// net/http client, a real peer.
+// A transport is one way of serving an App to a real client: the engine plus the wire
+// protocol (HTTP/1.1 on each engine here; HTTP/2 over TLS, h2c and HTTP/3 are appended to
+// transports by the test files of those transports).
+type transport struct {
+	name   string      // subtest name
+	engine tako.Engine // the App's Config.Engine
+	// listen starts serving app on a fresh loopback listener. It returns the address
+	// (host:port) and URL scheme the client uses, a client for it (redirects not followed,
+	// compression off), and serve, which blocks serving until app.Shutdown.
+	listen func(t *testing.T, app *tako.App) (addr, scheme string, client *http.Client, serve func() error)
+}
+
+// transports are those runAll runs a test over; the first len(engines) are HTTP/1.1 on each
+// engine, those that run uses.
+var transports = []transport{
+	{name: "fasthttp", engine: tako.FastHTTP, listen: listenHTTP1},
+	{name: "nethttp", engine: tako.NetHTTP, listen: listenHTTP1},
+}
+
+// listenHTTP1 serves app with app.Serve on a TCP listener and the net/http client.
+func listenHTTP1(t *testing.T, app *tako.App) (string, string, *http.Client, func() error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return ln.Addr().String(), "http", noRedirects(tr), func() error { return app.Serve(ln) }
+}
+
+// noRedirects returns a client on rt that hands redirects back to the test.
+func noRedirects(rt http.RoundTripper) *http.Client {
+	return &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+// harness serves one App over one transport on loopback; requests come from a real client
+// (the net/http client, or quic-go's for HTTP/3).
 type harness struct {
 	t      *testing.T
 	engine tako.Engine
+	tr     *transport // nil: HTTP/1.1 on engine
 	app    *tako.App
 	addr   string // host:port
+	scheme string // "http" or "https"
 	client *http.Client
 	served chan error
 }
 
-// run runs body once per engine, as subtests named after the engine.
+// run runs body once per engine over HTTP/1.1, as subtests named after the engine.
 func run(t *testing.T, body func(t *testing.T, h *harness)) {
 	t.Helper()
-	for _, e := range engines {
-		name := "fasthttp"
-		if e == tako.NetHTTP {
-			name = "nethttp"
-		}
-		t.Run(name, func(t *testing.T) {
-			body(t, &harness{t: t, engine: e})
+	for i := range engines {
+		tr := &transports[i]
+		t.Run(tr.name, func(t *testing.T) {
+			body(t, &harness{t: t, engine: tr.engine, tr: tr})
+		})
+	}
+}
+
+// runAll runs body once per transport (every engine and protocol), as subtests named after
+// the transport.
+func runAll(t *testing.T, body func(t *testing.T, h *harness)) {
+	t.Helper()
+	for i := range transports {
+		tr := &transports[i]
+		t.Run(tr.name, func(t *testing.T) {
+			body(t, &harness{t: t, engine: tr.engine, tr: tr})
 		})
 	}
 }
@@ -52,22 +100,18 @@ func (h *harness) newApp(cfg ...tako.Config) *tako.App {
 	return h.app
 }
 
-// start serves h.app on 127.0.0.1 and shuts it down when the test ends.
+// start serves h.app over the harness's transport and shuts it down when the test ends.
 func (h *harness) start() {
 	h.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		h.t.Fatal(err)
+	tr := h.tr
+	if tr == nil {
+		tr = &transport{engine: h.engine, listen: listenHTTP1}
 	}
-	h.addr = ln.Addr().String()
+	addr, scheme, client, serve := tr.listen(h.t, h.app)
+	h.addr, h.scheme, h.client = addr, scheme, client
 	h.served = make(chan error, 1)
-	go func() { h.served <- h.app.Serve(ln) }()
-	tr := &http.Transport{DisableCompression: true}
-	h.client = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
+	go func() { h.served <- serve() }()
 	h.t.Cleanup(func() {
-		tr.CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := h.app.Shutdown(ctx); err != nil {
@@ -84,7 +128,7 @@ func (h *harness) start() {
 	})
 }
 
-func (h *harness) url(path string) string { return "http://" + h.addr + path }
+func (h *harness) url(path string) string { return h.scheme + "://" + h.addr + path }
 
 // response is a fully read response.
 type response struct {

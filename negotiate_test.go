@@ -154,7 +154,7 @@ func TestClientIP(t *testing.T) {
 	run(t, func(t *testing.T, h *harness) {
 		for _, tc := range cases {
 			t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-				h := &harness{t: t, engine: h.engine}
+				h := &harness{t: t, engine: h.engine, tr: h.tr}
 				app := h.newApp()
 				var ps []netip.Prefix
 				for _, p := range tc.trust {
