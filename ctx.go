@@ -476,9 +476,9 @@ func (c *Ctx) ResponseStatus() int {
 // SetHeader sets a response header, replacing any value it had.
 func (c *Ctx) SetHeader(name, value string) {
 	if c.engine == FastHTTP {
-		if name == "Content-Type" && safeHeaderValue(value) {
-			// fasthttp's generic Set normalizes the name and scrubs the value, which
-			// costs more than the rest of a small handler; this is the common case.
+		if name == "Content-Type" {
+			// fasthttp's generic Set normalizes the name before it finds the special
+			// header; both scrub CR and LF from the value the same way.
 			c.fc.Response.Header.SetContentType(value)
 			return
 		}
@@ -486,17 +486,6 @@ func (c *Ctx) SetHeader(name, value string) {
 		return
 	}
 	c.w.Header().Set(name, value)
-}
-
-// safeHeaderValue reports whether v has no control characters other than tab, so it can be
-// written as a header value unchanged.
-func safeHeaderValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // AddHeader adds a value to a response header.

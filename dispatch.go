@@ -26,11 +26,23 @@ func (a *App) dispatch(c *Ctx) {
 	} else {
 		path = router.RequestPath(c.r)
 	}
+	if ep, ok := a.routes.Find(method, path, &c.params); ok {
+		c.ep = ep
+		err = ep.h(c)
+	} else {
+		err = a.miss(c, method, path)
+	}
+	if err != nil {
+		a.cfg.ErrorHandler(c, err)
+	}
+}
+
+// miss answers a request no route matched: 405 with Allow (or the automatic OPTIONS
+// answer), a redirect to the corrected path, or 404.
+func (a *App) miss(c *Ctx, method, path string) error {
 	res := a.routes.Lookup(method, path, &c.params)
+	var err error
 	switch {
-	case res.OK:
-		c.ep = res.Handler
-		err = res.Handler.h(c)
 	case res.Allow != "":
 		c.SetHeader("Allow", res.Allow)
 		if method == http.MethodOptions && !a.cfg.DisableAutoOptions {
@@ -45,9 +57,7 @@ func (a *App) dispatch(c *Ctx) {
 			err = a.notFound(c)
 		}
 	}
-	if err != nil {
-		a.cfg.ErrorHandler(c, err)
-	}
+	return err
 }
 
 // redirectTo sends the client to the corrected path loc, keeping the query: 301 for GET,

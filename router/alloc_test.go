@@ -35,6 +35,9 @@ func TestLookupAllocs(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: Lookup(%s %s) allocates %v times", tt.name, tt.method, tt.path, n)
 		}
+		if n := testing.AllocsPerRun(100, func() { r.Find(tt.method, tt.path, &ps) }); n != 0 {
+			t.Errorf("%s: Find(%s %s) allocates %v times", tt.name, tt.method, tt.path, n)
+		}
 	}
 }
 

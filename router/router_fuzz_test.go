@@ -264,6 +264,12 @@ func FuzzLookup(f *testing.F) {
 				if want := ref.lookup(m, p); got != want {
 					t.Fatalf("routes %q\nLookup(%s %q) = %q\nreference     = %q", routes, m, p, got, want)
 				}
+				res := r.Lookup(m, p, &ps)
+				var fps router.Params
+				h, ok := r.Find(m, p, &fps)
+				if ok != res.OK || h != res.Handler || (ok && describe(res, &fps) != got) {
+					t.Fatalf("routes %q\nFind(%s %q) = %v %v, Lookup gave %q", routes, m, p, h, ok, got)
+				}
 			}
 		}
 	})
