@@ -60,18 +60,25 @@ for ((r = 0; r < rounds; r++)); do
 	done
 done
 
-# Median over rounds, one row per endpoint and framework, with CPU relative to fasthttp.
+# One row per endpoint and framework: medians over rounds, and the CPU ratio to the first
+# framework (fasthttp) computed within each round, where the two runs are minutes apart at
+# most, then summarised over rounds (median, and the middle half as a spread). The paired
+# ratio cancels the slow and fast phases of a shared machine that medians of absolute
+# values keep.
 echo
-echo "| endpoint | framework | req/s (median) | server CPU ns/req (median) | CPU vs fasthttp |"
-echo "| --- | --- | ---: | ---: | ---: |"
+echo "| endpoint | framework | req/s (median) | server CPU ns/req (median) | CPU vs ${frameworks[0]}: median of per-round ratios | middle half of the ratios |"
+echo "| --- | --- | ---: | ---: | ---: | ---: |"
 for ep in "${endpoints[@]}"; do
-	base=""
 	for fw in "${frameworks[@]}"; do
 		rps=$(awk -F'\t' -v f="$fw" -v e="$ep" '$2 == f && $3 == e {print $4}' "$out" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
 		cpu=$(awk -F'\t' -v f="$fw" -v e="$ep" '$2 == f && $3 == e {print $5}' "$out" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-		[ -z "$base" ] && base=$cpu
-		rel=$(awk -v c="$cpu" -v b="$base" 'BEGIN {printf "%+.1f%%", (c / b - 1) * 100}')
-		echo "| $ep | $fw | $rps | $cpu | $rel |"
+		ratios=$(awk -F'\t' -v f="$fw" -v b="${frameworks[0]}" -v e="$ep" '
+			$3 == e && $2 == b {base[$1] = $5}
+			$3 == e && $2 == f {cpu[$1] = $5}
+			END {for (r in cpu) if (r in base) printf "%.5f\n", cpu[r] / base[r]}' "$out" | sort -n)
+		rel=$(echo "$ratios" | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%+.1f%%", (m - 1) * 100}')
+		iqr=$(echo "$ratios" | awk '{a[NR] = $1} END {lo = a[int(NR / 4) + 1]; hi = a[NR - int(NR / 4)]; printf "%+.1f%% .. %+.1f%%", (lo - 1) * 100, (hi - 1) * 100}')
+		echo "| $ep | $fw | $rps | $cpu | $rel | $iqr |"
 	done
 done
 rm -f "$out"
