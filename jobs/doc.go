@@ -74,7 +74,10 @@
 //
 // Config.OnEvent receives an Event for enqueued, started, succeeded,
 // failed, retried, dead and released: plain values, ready to publish on a
-// signals topic (see the example) or to count as metrics.
+// signals topic (see the example) or to count as metrics. The events that
+// follow an attempt arrive once the store has recorded its outcome (with
+// batching, once the worker's batch is acked), so a subscriber that looks the
+// job up finds it gone, dead or pending again.
 //
 // # Throughput
 //

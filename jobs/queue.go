@@ -38,7 +38,12 @@ type Config struct {
 	CancelGrace time.Duration
 	// OnEvent, when set, is called synchronously for every job event (see
 	// EventType). Keep it fast; publish to an asynchronous signals
-	// subscription for slow consumers.
+	// subscription for slow consumers. The events that follow an attempt
+	// (succeeded, failed, retried, dead, released) are delivered after the
+	// store write that records its outcome, so a subscriber that looks the
+	// job up sees the outcome. If that write fails the events are delivered
+	// all the same, and the job runs again when its lease expires (delivery
+	// is at least once).
 	OnEvent func(Event)
 }
 
@@ -403,6 +408,17 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 	max := q.cfg.LeaseBatch
 	buf := make([]Job, 0, max)
 	acks := make([]Ack, 0, max)
+	var evs []Event // outcome events of the acks, delivered once those are written
+	if q.cfg.OnEvent != nil {
+		evs = make([]Event, 0, 2*max)
+	}
+	deliver := func() {
+		for _, e := range evs {
+			q.emit(e)
+		}
+		clear(evs)
+		evs = evs[:0]
+	}
 	bg := context.Background() // store calls must not be cut short by shutdown
 	al, _ := q.store.(AckLeaser)
 	// flush writes acks not yet written. An ack error leaves the jobs
@@ -412,6 +428,7 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 			_ = q.store.Ack(bg, acks)
 			acks = acks[:0]
 		}
+		deliver()
 	}
 	defer flush()
 	for !q.stopping.Load() {
@@ -424,6 +441,7 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 			jobs, err = al.AckLease(bg, acks, req, buf[:0])
 			if err == nil {
 				acks = acks[:0]
+				deliver()
 			} else {
 				flush()
 			}
@@ -443,13 +461,17 @@ func (q *Queue) work(kr *kindRunner, w *worker) {
 			if q.stopping.Load() {
 				// Leased but not started: back to pending untouched.
 				acks = append(acks, Ack{ID: j.ID, Token: j.LeaseToken, Outcome: Release})
-				q.emit(Event{Type: EventReleased, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt - 1})
+				if evs != nil {
+					evs = append(evs, Event{Type: EventReleased, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt - 1})
+				}
 				continue
 			}
 			if i > 0 && !j.LeaseUntil.After(q.clock.Now()) {
 				continue // lease ran out while it waited in the batch; the store will hand it out again
 			}
-			acks = append(acks, q.run(kr, w, call, j))
+			var ack Ack
+			ack, evs = q.run(kr, w, call, j, evs)
+			acks = append(acks, ack)
 		}
 		if al == nil {
 			flush()
@@ -481,8 +503,9 @@ func (q *Queue) emit(e Event) {
 	}
 }
 
-// run runs one leased job and returns its ack.
-func (q *Queue) run(kr *kindRunner, w *worker, call func(context.Context, *Job) error, j *Job) Ack {
+// run runs one leased job and returns its ack; the events that follow the attempt are
+// appended to evs (nil when there is no OnEvent), for delivery once the ack is written.
+func (q *Queue) run(kr *kindRunner, w *worker, call func(context.Context, *Job) error, j *Job, evs []Event) (Ack, []Event) {
 	w.curID.Store(uint64(j.ID))
 	w.curToken.Store(j.LeaseToken)
 	defer w.curToken.Store(0)
@@ -496,7 +519,7 @@ func (q *Queue) run(kr *kindRunner, w *worker, call func(context.Context, *Job) 
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	var start time.Time
-	onEvent := q.cfg.OnEvent != nil
+	onEvent := evs != nil
 	if onEvent {
 		start = q.clock.Now()
 		q.emit(Event{Type: EventStarted, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: start})
@@ -510,29 +533,37 @@ func (q *Queue) run(kr *kindRunner, w *worker, call func(context.Context, *Job) 
 		ack.Outcome = Succeeded
 		if onEvent {
 			now := q.clock.Now()
-			q.emit(Event{Type: EventSucceeded, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Duration: now.Sub(start)})
+			evs = append(evs, Event{Type: EventSucceeded, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Duration: now.Sub(start)})
 		}
-		return ack
+		return ack, evs
 	}
 	if q.runCtx.Err() != nil {
 		// Cancelled by the shutdown deadline: not a failure of the job.
 		ack.Outcome = Release
-		q.emit(Event{Type: EventReleased, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt - 1, Err: err})
-		return ack
+		if onEvent {
+			evs = append(evs, Event{Type: EventReleased, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt - 1, Err: err})
+		}
+		return ack, evs
 	}
 	now := q.clock.Now()
 	ack.At, ack.Err = now, err.Error()
-	q.emit(Event{Type: EventFailed, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Duration: now.Sub(start), Err: err})
+	if onEvent {
+		evs = append(evs, Event{Type: EventFailed, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Duration: now.Sub(start), Err: err})
+	}
 	if !IsPermanent(err) {
 		if delay, ok := kr.retry.Next(j.Attempt, err); ok {
 			ack.Outcome, ack.RunAt = Retry, now.Add(delay)
-			q.emit(Event{Type: EventRetried, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Delay: delay, Err: err})
-			return ack
+			if onEvent {
+				evs = append(evs, Event{Type: EventRetried, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Delay: delay, Err: err})
+			}
+			return ack, evs
 		}
 	}
 	ack.Outcome = Bury
-	q.emit(Event{Type: EventDead, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Err: err})
-	return ack
+	if onEvent {
+		evs = append(evs, Event{Type: EventDead, ID: j.ID, Kind: j.Kind, Attempt: j.Attempt, At: now, Err: err})
+	}
+	return ack, evs
 }
 
 // safeCall turns a handler panic into an error (retried like one).
