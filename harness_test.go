@@ -69,20 +69,20 @@ type harness struct {
 // run runs body once per engine over HTTP/1.1, as subtests named after the engine.
 func run(t *testing.T, body func(t *testing.T, h *harness)) {
 	t.Helper()
-	for i := range engines {
-		tr := &transports[i]
-		t.Run(tr.name, func(t *testing.T) {
-			body(t, &harness{t: t, engine: tr.engine, tr: tr})
-		})
-	}
+	runOver(t, transports[:len(engines)], body)
 }
 
 // runAll runs body once per transport (every engine and protocol), as subtests named after
 // the transport.
 func runAll(t *testing.T, body func(t *testing.T, h *harness)) {
 	t.Helper()
-	for i := range transports {
-		tr := &transports[i]
+	runOver(t, transports, body)
+}
+
+func runOver(t *testing.T, trs []transport, body func(t *testing.T, h *harness)) {
+	t.Helper()
+	for i := range trs {
+		tr := &trs[i]
 		t.Run(tr.name, func(t *testing.T) {
 			body(t, &harness{t: t, engine: tr.engine, tr: tr})
 		})
