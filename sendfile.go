@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tako-go/tako/parse"
+	"github.com/tako-go/tako/pool"
 )
 
 // SendFile sends the local file at name as the response: Content-Type from
@@ -152,6 +154,8 @@ type contentSpec struct {
 	closer   io.Closer
 	encoding string // Content-Encoding of a precompressed sidecar
 	noSniff  bool
+	ctype    string // Content-Type known in advance ("" : by extension, or sniffed)
+	data     []byte // the whole content when it is in memory (and immutable): r reads it
 }
 
 func (ct *contentSpec) close() {
@@ -162,7 +166,9 @@ func (ct *contentSpec) close() {
 
 // serveContent answers with ct: headers, conditionals, ranges, body.
 func (c *Ctx) serveContent(ct *contentSpec) error {
-	if c.ResponseHeader("Content-Type") == "" && ct.name != "" {
+	if ct.ctype != "" && c.ResponseHeader("Content-Type") == "" {
+		c.SetHeader("Content-Type", ct.ctype)
+	} else if c.ResponseHeader("Content-Type") == "" && ct.name != "" {
 		ctype := mime.TypeByExtension(path.Ext(ct.name))
 		if ctype == "" && !ct.noSniff {
 			if rs, ok := ct.r.(io.ReadSeeker); ok {
@@ -225,6 +231,16 @@ func (c *Ctx) serveContent(ct *contentSpec) error {
 		}
 	}
 
+	if ct.data != nil && len(ranges) <= 1 {
+		b := ct.data
+		if len(ranges) == 1 {
+			br := ranges[0]
+			status = http.StatusPartialContent
+			c.SetHeader("Content-Range", string(br.AppendContentRange(nil, ct.size)))
+			b = b[br.Start : br.Start+br.Length]
+		}
+		return c.sendData(status, b, method == http.MethodHead)
+	}
 	body, length := ct.r, ct.size
 	switch {
 	case len(ranges) == 1:
@@ -372,6 +388,11 @@ func (c *Ctx) sendBody(status int, body io.Reader, length int64, closer io.Close
 		}
 		var stream io.Reader = body
 		if f, ok := body.(*os.File); ok && closer == io.Closer(f) {
+			if length >= 0 && length <= smallFileBody {
+				// A small file goes out with the headers in one write: sendfile
+				// would cost a second write and a second packet.
+				return c.sendSmallFile(f, int(length))
+			}
 			stream = f // fasthttp sends *os.File with sendfile, bounded by size
 		} else {
 			if length >= 0 {
@@ -410,6 +431,45 @@ func (c *Ctx) sendBody(status int, body io.Reader, length int64, closer io.Close
 		_, err = io.Copy(c.w, body)
 	}
 	return err
+}
+
+// sendData writes status, Content-Length and b, which stays unchanged (it is sent without
+// a copy on the FastHTTP engine).
+func (c *Ctx) sendData(status int, b []byte, head bool) error {
+	if c.engine == FastHTTP {
+		c.fc.SetStatusCode(status)
+		c.fc.Response.SetBodyRaw(b[:len(b):len(b)]) // appends must copy
+		return nil
+	}
+	if c.committed {
+		return errCommitted
+	}
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	c.committed = true
+	c.w.WriteHeader(status)
+	if head {
+		return nil
+	}
+	_, err := c.w.Write(b)
+	return err
+}
+
+// smallFileBody is the largest file body the FastHTTP engine reads into the response
+// instead of sending it with sendfile(2).
+const smallFileBody = 64 << 10
+
+// sendSmallFile reads n bytes of f (already positioned) into the response body and closes
+// f.
+func (c *Ctx) sendSmallFile(f *os.File, n int) error {
+	defer f.Close()
+	buf := pool.GetBytes(n)[:n]
+	defer pool.PutBytes(buf)
+	if _, err := io.ReadFull(f, buf); err != nil {
+		c.fc.Response.ResetBody()
+		return fmt.Errorf("tako: reading %s: %w", f.Name(), err)
+	}
+	c.fc.Response.SetBody(buf)
+	return nil
 }
 
 // multipartRanges is the multipart/byteranges body of several ranges,
