@@ -65,7 +65,8 @@ type Datagram struct {
 	// when the PacketConn's addresses are not IP addresses (unixgram); see RemoteAddr.
 	From netip.AddrPort
 	// Peer is the address the datagram came from: the balancer when it was relayed,
-	// the client otherwise. Reply answers it.
+	// the client otherwise. Reply answers it. An IPv4 sender on a dual-stack socket
+	// appears as IPv4, not as an IPv4-mapped IPv6 address.
 	Peer netip.AddrPort
 
 	peer   net.Addr // the sender, for PacketConns other than *net.UDPConn
@@ -296,17 +297,25 @@ func (s *UDPServer) read() error {
 }
 
 // readFrom reads one datagram: on a *net.UDPConn into an AddrPort (no allocation),
-// otherwise through net.Addr.
+// otherwise through net.Addr. An IPv4 sender on a dual-stack socket is reported as
+// IPv4, not as an IPv4-mapped IPv6 address (WriteTo maps it back).
 func (s *UDPServer) readFrom(b []byte) (n int, peer netip.AddrPort, addr net.Addr, err error) {
 	if s.udp != nil {
 		n, peer, err = s.udp.ReadFromUDPAddrPort(b)
-		return n, peer, nil, err
+		return n, unmap(peer), nil, err
 	}
 	n, addr, err = s.pc.ReadFrom(b)
 	if ua, ok := addr.(*net.UDPAddr); ok {
-		return n, ua.AddrPort(), nil, err
+		return n, unmap(ua.AddrPort()), nil, err
 	}
 	return n, peer, addr, err
+}
+
+func unmap(ap netip.AddrPort) netip.AddrPort {
+	if ap.Addr().Is4In6() {
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return ap
 }
 
 // split applies Config.UDPProxy to d; false means d is refused.

@@ -111,6 +111,32 @@ func TestServeUDPAddresses(t *testing.T) {
 	<-served
 }
 
+// On a dual-stack socket, an IPv4 client is reported as IPv4, and answered.
+func TestServeUDPDualStack(t *testing.T) {
+	pc, err := net.ListenPacket("udp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := tako.New()
+	srv := app.NewUDPServer(pc, func(ctx context.Context, d *tako.Datagram) {
+		d.Reply([]byte(d.From.String() + " " + d.Peer.String()))
+	})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve() }()
+	port := srv.Addr().(*net.UDPAddr).Port
+	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	me := c.LocalAddr().String()
+	if got := udpRoundTrip(t, c, []byte("x")); got != me+" "+me {
+		t.Errorf("got %q, want %q twice", got, me)
+	}
+	shutdown(t, app, 5*time.Second)
+	<-served
+}
+
 // With Config.UDPProxy, a trusted balancer's v2 header gives the client's address; an
 // untrusted sender's header is refused; plain datagrams pass.
 func TestServeUDPProxyProtocol(t *testing.T) {
