@@ -434,10 +434,45 @@ func TestUDPAllocs(t *testing.T) {
 	}
 }
 
+// BenchmarkUDPEcho measures a 64-byte round trip over loopback through a UDPServer
+// (reader, queue, worker, Reply), and through a bare read/write loop on the same kind of
+// socket for comparison: the difference is the server's hand-off.
 func BenchmarkUDPEcho(b *testing.B) {
-	app := tako.New(tako.Config{Logger: discardLogger()})
-	srv, served := startUDP(b, app, echoUDP)
-	c := dialUDP(b, "127.0.0.1", srv)
+	b.Run("tako", func(b *testing.B) {
+		app := tako.New(tako.Config{Logger: discardLogger()})
+		srv, served := startUDP(b, app, echoUDP)
+		benchUDPEcho(b, dialUDP(b, "127.0.0.1", srv))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		app.Shutdown(ctx)
+		<-served
+	})
+	b.Run("bare", func(b *testing.B) {
+		pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer pc.Close()
+		go func() {
+			buf := make([]byte, 64<<10)
+			for {
+				n, from, err := pc.ReadFromUDPAddrPort(buf)
+				if err != nil {
+					return
+				}
+				pc.WriteToUDPAddrPort(buf[:n], from)
+			}
+		}()
+		c, err := net.DialUDP("udp", nil, pc.LocalAddr().(*net.UDPAddr))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		benchUDPEcho(b, c)
+	})
+}
+
+func benchUDPEcho(b *testing.B, c *net.UDPConn) {
 	msg := bytes.Repeat([]byte("x"), 64)
 	buf := make([]byte, 128)
 	c.SetReadDeadline(time.Now().Add(time.Minute))
@@ -449,9 +484,4 @@ func BenchmarkUDPEcho(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.StopTimer()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	app.Shutdown(ctx)
-	<-served
 }
