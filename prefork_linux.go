@@ -158,7 +158,7 @@ func (a *App) preforkParent(addr string) error {
 
 	var (
 		stopping bool
-		killed   int
+		killed   = map[int]bool{} // pids sent SIGKILL
 		killC    <-chan time.Time
 		restart  = make(chan int, n)     // slots whose backoff has passed
 		pending  = map[int]*time.Timer{} // restarts waiting for their backoff, by slot
@@ -183,7 +183,7 @@ func (a *App) preforkParent(addr string) error {
 		for _, cmd := range s.children {
 			// The child's process group: the child and whatever it started.
 			if syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) == nil {
-				killed++
+				killed[cmd.Process.Pid] = true
 			}
 		}
 	}
@@ -227,7 +227,7 @@ func (a *App) preforkParent(addr string) error {
 				stopAll()
 				continue
 			}
-			backoff := min(preforkMinBackoff<<(early[e.slot]-1), preforkMaxBackoff)
+			backoff := min(preforkMinBackoff<<min(early[e.slot]-1, 10), preforkMaxBackoff)
 			slot := e.slot
 			pending[slot] = time.AfterFunc(backoff, func() { restart <- slot })
 		case slot := <-restart:
@@ -241,9 +241,8 @@ func (a *App) preforkParent(addr string) error {
 			}
 		}
 	}
-	if killed > 0 {
-		errs = append(errs, fmt.Errorf("tako: prefork: killed %d children that did not stop within %v", killed,
-			a.cfg.PreforkGrace+preforkKillAfter))
+	if len(killed) > 0 {
+		errs = append(errs, fmt.Errorf("tako: prefork: killed %d children that did not stop in time", len(killed)))
 	}
 	return errors.Join(errs...)
 }

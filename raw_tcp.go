@@ -113,7 +113,8 @@ func (s *TCPServer) Stats() TCPStats {
 }
 
 // Serve accepts connections and runs the handler for each, until the App shuts down. It
-// returns nil after Shutdown, http.ErrServerClosed if the App was already shut down
+// publishes TopicStarted with the listener's address, as App.Serve does. It returns nil
+// after Shutdown, http.ErrServerClosed if the App was already shut down
 // (ln is then closed), or the error that made Accept fail for good. Serve may be called
 // once.
 func (s *TCPServer) Serve() error {

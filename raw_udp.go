@@ -377,7 +377,7 @@ func (s *UDPServer) stopping() bool {
 // Shutdown stops the server as App.Shutdown does (see UDPServer): the reader stops,
 // the workers handle what is queued, and the socket closes; it returns nil when that
 // is done, or ctx's error when ctx ends first (the datagrams still queued are then
-// dropped). App.Shutdown calls it; call it directly only to stop this server alone.
+// dropped, and the socket closes when the handlers running return). App.Shutdown calls it; call it directly only to stop this server alone.
 func (s *UDPServer) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	first := !s.closed
