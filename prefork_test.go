@@ -3,6 +3,7 @@
 package tako_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +31,8 @@ const (
 	preforkHelperMarker = "TAKO_TEST_PREFORK_MARKER"
 	// preforkHelperMode makes the children misbehave: "crash" exits at once with
 	// status 3; "stubborn" ignores SIGTERM and SIGINT, creates marker+"-"+pid and
-	// hangs.
+	// hangs. With "appshutdown", the parent calls App.Shutdown once the test creates
+	// marker.
 	preforkHelperMode = "TAKO_TEST_PREFORK_MODE"
 )
 
@@ -58,6 +60,21 @@ func TestPreforkHelperProcess(t *testing.T) {
 		PreforkRestarts: 2,
 		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
+	if !tako.IsPreforkChild() && os.Getenv(preforkHelperMode) == "appshutdown" {
+		go func() {
+			for {
+				if _, err := os.Stat(os.Getenv(preforkHelperMarker)); err == nil {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := app.Shutdown(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "Shutdown:", err)
+			}
+		}()
+	}
 	app.Get("/pid", func(c *tako.Ctx) error {
 		return c.Text(strconv.Itoa(os.Getpid()) + " " + strconv.Itoa(runtime.GOMAXPROCS(0)))
 	})
@@ -261,5 +278,44 @@ func TestPreforkSecondSignalKills(t *testing.T) {
 	}
 	if o := out.String(); !strings.Contains(o, "killed 2 children") {
 		t.Errorf("output:\n%s", o)
+	}
+}
+
+// App.Shutdown in the parent stops the children as a signal does.
+func TestPreforkAppShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	marker := filepath.Join(t.TempDir(), "shutdown")
+	var out syncBuffer
+	parent := exec.Command(os.Args[0], "-test.run=^TestPreforkHelperProcess$")
+	parent.Env = append(os.Environ(), preforkHelperAddr+"="+addr, preforkHelperMode+"=appshutdown",
+		preforkHelperMarker+"="+marker)
+	parent.Stdout, parent.Stderr = &out, &out
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { parent.Process.Kill() })
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	pids := map[string]bool{}
+	for deadline := time.Now().Add(15 * time.Second); len(pids) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("children not answering; output:\n%s", out.String())
+		}
+		if resp, err := client.Get("http://" + addr + "/pid"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			pids[string(b)] = true
+		}
+	}
+	os.WriteFile(marker, nil, 0o600)
+	if code := waitExit(t, parent, &out); code != 0 {
+		t.Fatalf("parent exit code %d, want 0; output:\n%s", code, out.String())
+	}
+	if _, err := client.Get("http://" + addr + "/pid"); err == nil {
+		t.Error("the port still answers after the parent exited")
 	}
 }
