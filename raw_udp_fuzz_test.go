@@ -6,11 +6,13 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/parse"
 	"github.com/tako-go/tako/proxyproto"
 )
 
@@ -150,4 +152,56 @@ func FuzzUDPProxy(f *testing.F) {
 			t.Fatalf("stats %+v", st)
 		}
 	})
+}
+
+// BenchmarkUDPPipeline measures what a UDPServer adds per datagram, without the
+// kernel: datagrams from an in-memory PacketConn go through the reader (copy into a
+// pooled buffer, PROXY header check), the queue and a worker to an empty handler. The
+// queue is sized to hold them all, so none is dropped.
+func BenchmarkUDPPipeline(b *testing.B) {
+	for _, withProxy := range []bool{false, true} {
+		name := "plain"
+		cfg := tako.Config{Logger: discardLogger(), UDPQueue: 4096}
+		msg := bytes.Repeat([]byte("x"), 64)
+		if withProxy {
+			name = "proxy"
+			cfg.UDPProxy = &proxyproto.Config{Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
+			h := parse.ProxyHeader{Command: parse.ProxyCommandProxy, Transport: parse.ProxyUDP4,
+				Source: netip.MustParseAddrPort("203.0.113.7:4711"), Dest: netip.MustParseAddrPort("198.51.100.1:53")}
+			msg, _ = parse.AppendProxyV2(nil, &h)
+			msg = append(msg, bytes.Repeat([]byte("x"), 64)...)
+		}
+		b.Run(name, func(b *testing.B) {
+			app := tako.New(cfg)
+			pc := newMemPacketConn()
+			srv := app.NewUDPServer(pc, func(ctx context.Context, d *tako.Datagram) {})
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve() }()
+			from := net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:5000"))
+			b.ReportAllocs()
+			b.SetBytes(int64(len(msg)))
+			var sent uint64
+			for b.Loop() {
+				pc.in <- memDatagram{msg, from}
+				sent++
+				if sent%1024 == 0 { // keep the queue from overflowing
+					for st := srv.Stats(); st.Handled+st.Dropped < sent-512; st = srv.Stats() {
+						runtime.Gosched()
+					}
+				}
+			}
+			for st := srv.Stats(); st.Handled+st.Dropped+st.Rejected < sent; st = srv.Stats() {
+				runtime.Gosched()
+			}
+			b.StopTimer()
+			st := srv.Stats()
+			if st.Dropped != 0 || st.Rejected != 0 {
+				b.Fatalf("stats %+v", st)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			app.Shutdown(ctx)
+			<-served
+		})
+	}
 }
