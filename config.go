@@ -2,9 +2,11 @@ package tako
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/tako-go/tako/parse"
+	"github.com/tako-go/tako/proxyproto"
 	"github.com/tako-go/tako/signals"
 )
 
@@ -116,6 +118,45 @@ type Config struct {
 	// (TopicStarted, TopicStopping, TopicStopped, TopicRequest; see App.Signals), shared
 	// with the rest of the application. Default nil: App.Signals creates one on demand.
 	Signals *signals.Bus
+
+	// Raw servers and prefork
+
+	// TCPMaxConns limits the connections open at once on each raw TCP server (ServeTCP,
+	// ListenTCP); at the cap, Accept waits and new connections queue in the kernel's
+	// backlog. Default MaxConns.
+	TCPMaxConns int
+	// UDPWorkers is the number of handlers that run at once on each UDP server (ServeUDP,
+	// ListenUDP). Default 4 * GOMAXPROCS; handlers that block (on a database, say) need
+	// more.
+	UDPWorkers int
+	// UDPQueue is the number of datagrams that may wait for a free worker on each UDP
+	// server. A datagram that arrives to a full queue is dropped and counted
+	// (UDPStats.Dropped). Default 1024.
+	UDPQueue int
+	// UDPMaxDatagram is the largest datagram a UDP server accepts, PROXY header included;
+	// larger ones are dropped and counted (UDPStats.Oversize). Default 64 KiB, which
+	// holds any UDP datagram; the read buffer of each server has this size.
+	UDPMaxDatagram int
+	// UDPProxy, when set, makes UDP servers read the PROXY protocol v2 header that a
+	// balancer puts in front of each datagram, from the peers in UDPProxy.Trusted only
+	// (see proxyproto.SplitDatagram; ReadHeaderTimeout and BufferSize do not apply).
+	// Datagram.From is then the client's address. Default nil: datagrams are taken as
+	// they come.
+	UDPProxy *proxyproto.Config
+
+	// PreforkChildren is the number of child processes ListenPrefork starts. Default
+	// GOMAXPROCS.
+	PreforkChildren int
+	// PreforkGrace bounds a child's graceful shutdown (its App.Shutdown deadline) when
+	// the parent forwards SIGINT or SIGTERM; the parent kills a child still running
+	// PreforkGrace plus 5 seconds later. Default 10s.
+	PreforkGrace time.Duration
+	// PreforkRestarts is how many times in a row a child that dies soon after its start
+	// (within 10 seconds) is restarted, with a backoff from 100ms doubling to 5s, before
+	// the parent gives up, stops the other children and returns an error. A child that
+	// ran longer is restarted with a fresh count. Default 5; negative: no restarts, the
+	// first child that dies stops them all.
+	PreforkRestarts int
 }
 
 func (cfg *Config) setDefaults() {
@@ -144,5 +185,26 @@ func (cfg *Config) setDefaults() {
 	}
 	if cfg.ErrorHandler == nil {
 		cfg.ErrorHandler = DefaultErrorHandler
+	}
+	if cfg.TCPMaxConns <= 0 {
+		cfg.TCPMaxConns = cfg.MaxConns
+	}
+	if cfg.UDPWorkers <= 0 {
+		cfg.UDPWorkers = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.UDPQueue <= 0 {
+		cfg.UDPQueue = DefaultUDPQueue
+	}
+	if cfg.UDPMaxDatagram <= 0 {
+		cfg.UDPMaxDatagram = DefaultUDPMaxDatagram
+	}
+	if cfg.PreforkChildren <= 0 {
+		cfg.PreforkChildren = runtime.GOMAXPROCS(0)
+	}
+	if cfg.PreforkGrace <= 0 {
+		cfg.PreforkGrace = DefaultPreforkGrace
+	}
+	if cfg.PreforkRestarts == 0 {
+		cfg.PreforkRestarts = DefaultPreforkRestarts
 	}
 }

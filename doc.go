@@ -89,6 +89,17 @@
 // when they have, or when its context ends; App.ShutdownOnSignal wires it to SIGINT and
 // SIGTERM.
 //
+// # Raw TCP and UDP, prefork
+//
+// Non-HTTP protocols share the App's lifecycle: App.ServeTCP runs func(ctx, net.Conn) per
+// connection (capped by Config.TCPMaxConns, panics recovered; behind a proxyproto
+// listener RemoteAddr is the client's), and App.ServeUDP runs func(ctx, *Datagram) on a
+// bounded pool of workers with pooled buffers, a bounded queue that drops and counts
+// when full, no allocation per datagram, and PROXY protocol v2 per datagram
+// (Config.UDPProxy). Shutdown stops them with the rest, under the same deadline.
+// App.ListenPrefork serves from several processes sharing the port with SO_REUSEPORT
+// (Linux), restarting children that die and stopping them gracefully on SIGTERM.
+//
 // # Extractors, typed handlers and files
 //
 // Beyond the accessors above, Ctx has typed extractors (EXTRACTORS.md lists them): Bind and

@@ -41,4 +41,11 @@
 //
 // HeaderOf (or Conn.ProxyHeader) gives the parsed header, TLVs included, to code that
 // holds the connection.
+//
+// # Datagrams
+//
+// A balancer relaying UDP puts a v2 header in front of every datagram. SplitDatagram
+// applies the same Config (Trusted, Policy, Required) to one datagram and its sender,
+// returning the header and the payload without copying or allocating; tako's UDP
+// server (Config.UDPProxy) calls it for each datagram it reads.
 package proxyproto

@@ -42,3 +42,22 @@ func Example() {
 	fmt.Println(c.RemoteAddr(), string(data))
 	// Output: 203.0.113.7:4711 hello
 }
+
+// A datagram relayed by a balancer that speaks the PROXY protocol over UDP: the v2
+// header in front of the payload names the client.
+func ExampleSplitDatagram() {
+	cfg := &proxyproto.Config{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	h := parse.ProxyHeader{Command: parse.ProxyCommandProxy, Transport: parse.ProxyUDP4,
+		Source: netip.MustParseAddrPort("203.0.113.7:4711"), Dest: netip.MustParseAddrPort("198.51.100.1:53")}
+	datagram, _ := parse.AppendProxyV2(nil, &h)
+	datagram = append(datagram, "query"...)
+
+	hdr, payload, ok, err := proxyproto.SplitDatagram(cfg, netip.MustParseAddr("10.1.2.3"), datagram)
+	fmt.Println(hdr.Source, string(payload), ok, err)
+	// The same datagram from a sender outside Trusted is a spoofing attempt.
+	_, _, _, err = proxyproto.SplitDatagram(cfg, netip.MustParseAddr("192.0.2.1"), datagram)
+	fmt.Println(err)
+	// Output:
+	// 203.0.113.7:4711 query true <nil>
+	// proxyproto: PROXY header from an untrusted peer
+}

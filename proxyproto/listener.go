@@ -200,13 +200,7 @@ func (c *Conn) trusted() bool {
 			return false
 		}
 	}
-	ip := ap.Addr().Unmap().WithZone("")
-	for _, p := range c.cfg.Trusted {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
+	return c.cfg.trusts(ap.Addr())
 }
 
 func (c *Conn) readHeader() {
