@@ -19,8 +19,8 @@ import (
 //	signals.Subscribe(app.Signals(), "tako.app.>", // started, stopping and stopped
 //		func(ctx context.Context, m signals.Message[tako.AppEvent]) { ... })
 const (
-	// TopicStarted (AppEvent) is published each time Serve (or Listen) starts serving a
-	// listener, with the listener's address. Its context is the App's base context, which
+	// TopicStarted (AppEvent) is published each time the App starts serving a listener or
+	// socket (Serve, Listen, and the TLS, HTTP/3, TCP and UDP servers), with its address. Its context is the App's base context, which
 	// ends when Shutdown begins.
 	TopicStarted = "tako.app.started"
 	// TopicStopping (AppEvent) is published once, when the first Shutdown begins, before
@@ -137,13 +137,14 @@ func (a *App) Signals() *signals.Bus {
 	return s.bus
 }
 
-// emitStarted publishes TopicStarted for ln; Serve calls it.
-func (a *App) emitStarted(ln net.Listener) {
+// emitStarted publishes TopicStarted for a listener or socket at addr; every Serve calls
+// it.
+func (a *App) emitStarted(addr net.Addr) {
 	s := a.life.sig.Load()
 	if s == nil || a.stopping.Load() || s.started.Subscribers() == 0 {
 		return
 	}
-	s.started.Publish(a.baseCtx, AppEvent{Addr: ln.Addr().String(), Engine: a.cfg.Engine, At: time.Now()})
+	s.started.Publish(a.baseCtx, AppEvent{Addr: addr.String(), Engine: a.cfg.Engine, At: time.Now()})
 }
 
 // emitStopping publishes TopicStopping once; Shutdown calls it first.

@@ -122,7 +122,7 @@ func (s *TCPServer) Serve() error {
 		s.ln.Close()
 		return err
 	}
-	s.app.emitStarted(s.ln)
+	s.app.emitStarted(s.ln.Addr())
 	var backoff time.Duration
 	for {
 		select {

@@ -234,6 +234,7 @@ func (s *UDPServer) Serve() error {
 	}
 	s.serving = true
 	s.mu.Unlock()
+	s.app.emitStarted(s.pc.LocalAddr())
 
 	var wg sync.WaitGroup
 	for range s.workers {

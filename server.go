@@ -27,7 +27,7 @@ func (a *App) Listen(addr string) error {
 // shut down.
 func (a *App) Serve(ln net.Listener) error {
 	a.build()
-	a.emitStarted(ln)
+	a.emitStarted(ln.Addr())
 	a.srvMu.Lock()
 	if a.stopping.Load() {
 		a.srvMu.Unlock()
