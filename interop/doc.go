@@ -2,8 +2,10 @@
 // against real clients that are not written in Go, on both engines. TestNodeWS drives Node's
 // ws package (testdata/ws_client.mjs; `npm ci` in testdata installs it) and TestChromium a
 // headless Debian Chromium page (testdata/browser_page.html) that round-trips WebSocket
-// messages and resumes an EventSource with Last-Event-ID. Each test skips, saying why, when
-// its client is not installed; .ci/run installs both.
+// messages and resumes an EventSource with Last-Event-ID. TestH2Spec runs the h2spec HTTP/2
+// conformance suite against a bare net/http HTTP/2 server and against the App, over TLS and
+// h2c (H2SPEC.md explains the cases Go's server fails). Each test skips, saying why, when its
+// client is not installed; .ci/run installs them.
 //
 //	cd interop/testdata && npm ci && cd .. && go test -v .
 package interop
