@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -387,5 +388,32 @@ func TestCheckExtendedConnect(t *testing.T) {
 	var he *HandshakeError
 	if err := tunnel.Check(); !errors.As(err, &he) || he.Status != 405 {
 		t.Fatalf("plain CONNECT: %v, want 405", err)
+	}
+}
+
+// BenchmarkEchoHTTP2 is BenchmarkEchoTCP over an HTTP/2 stream (h2c and TLS, golang.org/x/net
+// client): the Conn's own work is the same, the rest is net/http's HTTP/2 (a DATA frame and
+// a flush per WebSocket frame, flow control, and the allocations net/http makes per frame).
+func BenchmarkEchoHTTP2(b *testing.B) {
+	for _, m := range h2Modes {
+		for _, n := range echoSizes {
+			b.Run(m.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				url, tr := startH2(b, m, echoHandler(&Upgrader{}, nil), 0)
+				c, _ := dialH2(b, nil, tr, url)
+				msg := bytes.Repeat([]byte("abcdefghijklmnopqrstuvwxyz"), n/26+1)[:n]
+				buf := make([]byte, 0, n)
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := c.WriteMessage(Binary, msg); err != nil {
+						b.Fatal(err)
+					}
+					var err error
+					if _, buf, err = c.AppendMessage(buf[:0]); err != nil || len(buf) != n {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
