@@ -50,8 +50,14 @@ func serveH2(t *testing.T, mode string, app *tako.App) (string, *http2.Transport
 }
 
 // h2EchoApp is echoApp's handler on GET and CONNECT (RFC 8441 requests are CONNECTs).
-func h2EchoApp() *tako.App {
-	app := tako.New(tako.Config{Engine: tako.NetHTTP})
+// cfg, if given, overrides the Config (its Engine is always NetHTTP).
+func h2EchoApp(cfg ...tako.Config) *tako.App {
+	var c tako.Config
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	c.Engine = tako.NetHTTP
+	app := tako.New(c)
 	up := &ws.Upgrader{Compression: &ws.CompressionOptions{}}
 	h := func(c *tako.Ctx) error {
 		c.SetHeader("X-Echo", "yes")
@@ -197,4 +203,17 @@ func TestUpgradeHTTP2Rejects(t *testing.T) {
 	conn, _ := dialH2(t, &ws.Dialer{}, tr, base+"/echo")
 	roundTrip(t, conn, ws.Text, []byte("still here"))
 	conn.Close()
+}
+
+// TestUpgradeHTTP2OutlivesServerTimeouts: net/http applies ReadTimeout and WriteTimeout to
+// every HTTP/2 stream (a timer that resets the stream); an upgraded stream must not be cut.
+func TestUpgradeHTTP2OutlivesServerTimeouts(t *testing.T) {
+	app := h2EchoApp(tako.Config{ReadTimeout: 100 * time.Millisecond, ReadHeaderTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, IdleTimeout: 100 * time.Millisecond})
+	defer shutdownApp(t, app)
+	base, tr := serveH2(t, "h2c", app) // app.Serve: the App's own server and timeouts
+	conn, _ := dialH2(t, &ws.Dialer{}, tr, base+"/echo")
+	defer conn.Close()
+	roundTrip(t, conn, ws.Text, []byte("before"))
+	time.Sleep(300 * time.Millisecond) // idle past every server timeout
+	roundTrip(t, conn, ws.Text, []byte("after the server's timeouts"))
 }
