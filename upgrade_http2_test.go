@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/http2"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/middleware/compress"
 	"github.com/tako-go/tako/ws"
 	_ "github.com/tako-go/tako/ws/xconnect" // extended CONNECT on in net/http's HTTP/2 server
 )
@@ -216,4 +217,29 @@ func TestUpgradeHTTP2OutlivesServerTimeouts(t *testing.T) {
 	roundTrip(t, conn, ws.Text, []byte("before"))
 	time.Sleep(300 * time.Millisecond) // idle past every server timeout
 	roundTrip(t, conn, ws.Text, []byte("after the server's timeouts"))
+}
+
+// TestUpgradeHTTP2BehindCompress: on HTTP/2 the WebSocket is written through c's
+// ResponseWriter (there is no hijack to bypass wrappers), so a compression middleware in
+// front of the route must pass the stream through untouched even when the client sends
+// Accept-Encoding (browsers do), for small and compressible messages alike.
+func TestUpgradeHTTP2BehindCompress(t *testing.T) {
+	app := h2EchoApp()
+	app.Use(compress.New(compress.Config{}))
+	app.Use(func(next tako.Handler) tako.Handler {
+		return func(c *tako.Ctx) error {
+			c.SetHeader("Content-Type", "text/plain") // as a careless middleware might
+			return next(c)
+		}
+	})
+	defer shutdownApp(t, app)
+	base, tr := serveH2(t, "h2c", app)
+	d := &ws.Dialer{Header: http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}}
+	conn, resp := dialH2(t, d, tr, base+"/echo")
+	defer conn.Close()
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" {
+		t.Errorf("handshake response has Content-Encoding %q", ce)
+	}
+	roundTrip(t, conn, ws.Text, []byte("hello"))
+	roundTrip(t, conn, ws.Text, bytes.Repeat([]byte("compressible "), 1000))
 }

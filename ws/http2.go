@@ -32,7 +32,10 @@ func (u *Upgrader) upgradeStream(w http.ResponseWriter, r *http.Request, req *Re
 	}
 	rc := http.NewResponseController(w)
 	h := w.Header()
+	// The stream carries WebSocket frames, not a body with a type or length; with no
+	// Content-Type, body-transforming wrappers (compression) also leave it alone.
 	h.Del("Content-Length")
+	h.Del("Content-Type")
 	if resp.proto != "" {
 		h.Set("Sec-WebSocket-Protocol", resp.proto)
 	}
