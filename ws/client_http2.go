@@ -77,6 +77,9 @@ func (d *Dialer) DialHTTP2(ctx context.Context, rt http.RoundTripper, rawURL str
 		if resp != nil {
 			resp.Body.Close()
 		}
+		if strings.Contains(err.Error(), `":protocol"`) {
+			return fail(fmt.Errorf("ws: dial: %w (this round tripper cannot send the :protocol pseudo-header; use golang.org/x/net/http2's Transport)", err))
+		}
 		return fail(fmt.Errorf("ws: dial: %w", err))
 	}
 	if resp.StatusCode != http.StatusOK {

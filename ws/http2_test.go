@@ -417,3 +417,33 @@ func BenchmarkEchoHTTP2(b *testing.B) {
 		}
 	}
 }
+
+func TestDialHTTP2Errors(t *testing.T) {
+	u := &Upgrader{Subprotocols: []string{"chat"}}
+	url, tr := startH2(t, h2Modes[0], echoHandler(u, nil), 0)
+	ctx := context.Background()
+	// Refused origin: the server's status comes back as a *HandshakeError.
+	d := &Dialer{Header: http.Header{"Origin": {"https://evil.example"}}}
+	_, resp, err := d.DialHTTP2(ctx, tr, url)
+	var he *HandshakeError
+	if !errors.As(err, &he) || he.Status != 403 || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("refused origin: %v, response %v; want a 403 HandshakeError", err, resp)
+	}
+	if _, _, err := d.DialHTTP2(ctx, tr, "http://"+strings.TrimPrefix(url, "wss://")); err == nil || !strings.Contains(err.Error(), "scheme") {
+		t.Errorf("http:// URL: %v, want a scheme error", err)
+	}
+	// net/http's Transport does not pass :protocol on (Go 1.26): the error says what to use.
+	std := &http.Transport{TLSClientConfig: tr.TLSClientConfig, ForceAttemptHTTP2: true}
+	defer std.CloseIdleConnections()
+	if _, _, err := (&Dialer{}).DialHTTP2(ctx, std, url); err == nil {
+		t.Log("net/http's Transport sent an extended CONNECT: DialHTTP2's doc can say so")
+	} else if !strings.Contains(err.Error(), "golang.org/x/net/http2") {
+		t.Errorf("net/http Transport: %v, want a hint naming golang.org/x/net/http2", err)
+	}
+	// A cancelled context ends the handshake.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := (&Dialer{}).DialHTTP2(cctx, tr, url); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v, want context.Canceled", err)
+	}
+}
