@@ -80,14 +80,24 @@ func TestH2Spec(t *testing.T) {
 			t.Errorf("%s: h2spec ran no case (bare %d, tako %d)", targets[i].transport, bare.total, tk.total)
 			continue
 		}
-		if tk.passed < bare.passed {
-			var extra []string
-			for _, id := range tk.failed {
-				if !slices.Contains(bare.failed, id) {
-					extra = append(extra, id)
-				}
+		if tk.passed >= bare.passed {
+			continue
+		}
+		var extra []string
+		for _, id := range tk.failed {
+			if !slices.Contains(bare.failed, id) {
+				extra = append(extra, id)
 			}
-			t.Errorf("%s: Tako passes %d h2spec cases, bare net/http %d; Tako alone fails %s", targets[i].transport, tk.passed, bare.passed, strings.Join(extra, ", "))
+		}
+		if len(extra) == 0 {
+			t.Errorf("%s: Tako passes %d h2spec cases, bare net/http %d", targets[i].transport, tk.passed, bare.passed)
+			continue
+		}
+		// A case can time out on a busy machine: run the ones only Tako failed once more.
+		again := runH2Spec(t, bin, targets[i+2].addr, targets[i].transport == "tls", extra...)
+		t.Logf("%s: Tako alone failed %s; run again: %d of %d passed", targets[i].transport, strings.Join(extra, ", "), again.passed, again.total)
+		if tk.passed+again.passed < bare.passed {
+			t.Errorf("%s: Tako passes %d h2spec cases, bare net/http %d; Tako alone fails %s (twice: %s)", targets[i].transport, tk.passed+again.passed, bare.passed, strings.Join(extra, ", "), strings.Join(again.failed, ", "))
 		}
 	}
 }
@@ -148,14 +158,16 @@ type h2specResult struct {
 	failed        []string // case IDs such as http2/4.2/3 (section 4.2, case 3)
 }
 
-// runH2Spec runs h2spec against addr and reads its JUnit report.
-func runH2Spec(t *testing.T, bin, addr string, useTLS bool) h2specResult {
+// runH2Spec runs h2spec against addr (all cases, or those with the given IDs) and reads
+// its JUnit report.
+func runH2Spec(t *testing.T, bin, addr string, useTLS bool, ids ...string) h2specResult {
 	host, port, _ := net.SplitHostPort(addr)
 	report := filepath.Join(t.TempDir(), "h2spec.xml")
 	args := []string{"-h", host, "-p", port, "-o", "3", "-j", report}
 	if useTLS {
 		args = append(args, "-t", "-k")
 	}
+	args = append(args, ids...)
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.CombinedOutput()
 	// h2spec exits 1 when a case fails; only a missing report is an error.
