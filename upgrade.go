@@ -18,6 +18,14 @@ const wsCloseGrace = 2 * time.Second
 // ws.Upgrader: same-origin check, no compression) on whichever engine served the request,
 // and calls fn with the connection. The connection is closed when fn returns.
 //
+// Over HTTP/2 (NetHTTP engine, TLS or h2c) the handshake is RFC 8441's extended CONNECT
+// (:method CONNECT, :protocol websocket), answered with 200, and the WebSocket runs on that
+// stream. Two things are needed for browsers and clients to use it: net/http must advertise
+// it (start the process with GODEBUG=http2xconnect=1, or import
+// github.com/tako-go/tako/ws/xconnect for its side effect; without it Go's HTTP/2 server
+// refuses such requests itself and clients stay on HTTP/1.1), and the route must match the
+// CONNECT method (register the handler for CONNECT as well as GET, or with Any).
+//
 // A bad handshake is not upgraded: Upgrade returns an *Error with the status RFC 6455 asks
 // for (405 for a method other than GET, 426 with Sec-WebSocket-Version: 13 for another
 // version, 403 for a refused origin, 400 otherwise), which the handler returns so that the
@@ -26,8 +34,9 @@ const wsCloseGrace = 2 * time.Second
 //
 // The engines differ in when fn runs:
 //
-//   - NetHTTP: the connection is hijacked and fn runs before Upgrade returns; Upgrade returns
-//     nil when fn returns. c stays valid while fn runs.
+//   - NetHTTP: the connection is hijacked (HTTP/1.1) or the stream is taken over (HTTP/2)
+//     and fn runs before Upgrade returns; Upgrade returns nil when fn returns. c stays valid
+//     while fn runs.
 //   - FastHTTP: fasthttp sends the 101 response after the handler returns and then runs fn
 //     on the hijacked connection, on its own goroutine; Upgrade returns nil at once and the
 //     handler should return. c is recycled by then: fn must not use c (copy what it needs
@@ -45,10 +54,17 @@ func (c *Ctx) Upgrade(u *ws.Upgrader, fn func(conn *ws.Conn)) error {
 	if c.engine == FastHTTP {
 		req = ws.RequestFromFastHTTP(c.fc)
 	} else {
-		if c.r.ProtoMajor != 1 || c.r.ProtoMinor < 1 {
-			return Errorf(http.StatusBadRequest, "WebSocket upgrade needs HTTP/1.1, not %s", c.r.Proto)
+		if (c.r.ProtoMajor != 1 || c.r.ProtoMinor < 1) && c.r.ProtoMajor != 2 {
+			return Errorf(http.StatusBadRequest, "WebSocket upgrade needs HTTP/1.1 or HTTP/2, not %s", c.r.Proto)
 		}
 		req = ws.RequestFromHTTP(c.r)
+		if c.r.ProtoMajor == 2 && !req.ExtendedConnect() {
+			if req.Method != http.MethodGet {
+				c.SetHeader("Allow", "GET, CONNECT")
+				return Errorf(http.StatusMethodNotAllowed, "WebSocket over HTTP/2 is an extended CONNECT (RFC 8441), not %s", req.Method)
+			}
+			return NewError(http.StatusBadRequest, "WebSocket over HTTP/2 is an extended CONNECT with :protocol websocket (RFC 8441), not a GET")
+		}
 	}
 	if err := checkHandshake(u, &req); err != nil {
 		var he *ws.HandshakeError
@@ -98,6 +114,9 @@ func (c *Ctx) Upgrade(u *ws.Upgrader, fn func(conn *ws.Conn)) error {
 	}
 	c.committed = true
 	c.status = http.StatusSwitchingProtocols
+	if c.r.ProtoMajor == 2 {
+		c.status = http.StatusOK // RFC 8441 answers the CONNECT with 200
+	}
 	defer conn.Close()
 	run(conn)
 	return nil

@@ -236,9 +236,10 @@ func TestUpgradeOutlivesServerTimeouts(t *testing.T) {
 	})
 }
 
-// TestUpgradeRefusesHTTP2 checks that a WebSocket handshake over HTTP/2 (RFC 8441 is not
-// supported yet) is refused with 400 rather than hijacked.
-func TestUpgradeRefusesHTTP2(t *testing.T) {
+// TestUpgradeRefusesGETOverHTTP2 checks that an RFC 6455 GET handshake over HTTP/2 is
+// refused with 400 naming RFC 8441's extended CONNECT, rather than hijacked
+// (upgrade_http2_test.go tests the extended CONNECT itself).
+func TestUpgradeRefusesGETOverHTTP2(t *testing.T) {
 	app := tako.New(tako.Config{Engine: tako.NetHTTP})
 	app.Get("/ws", func(c *tako.Ctx) error {
 		return c.Upgrade(nil, func(conn *ws.Conn) { t.Error("upgraded over HTTP/2") })
@@ -250,7 +251,7 @@ func TestUpgradeRefusesHTTP2(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	app.ServeHTTP(rec, req)
-	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "HTTP/1.1") {
-		t.Errorf("got %d %s, want 400 naming HTTP/1.1", rec.Code, rec.Body)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "extended CONNECT") {
+		t.Errorf("got %d %s, want 400 naming extended CONNECT", rec.Code, rec.Body)
 	}
 }

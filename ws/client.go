@@ -108,15 +108,8 @@ func (d *Dialer) handshake(nc net.Conn, u *url.URL) (*Conn, *http.Response, erro
 	if len(d.Subprotocols) > 0 {
 		b.WriteString("Sec-WebSocket-Protocol: " + strings.Join(d.Subprotocols, ", ") + "\r\n")
 	}
-	if d.Compression != nil {
-		b.WriteString("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")
-		if d.Compression.ClientNoContextTakeover {
-			b.WriteString("; client_no_context_takeover")
-		}
-		if d.Compression.ServerNoContextTakeover {
-			b.WriteString("; server_no_context_takeover")
-		}
-		b.WriteString("\r\n")
+	if ext := d.offer(); ext != "" {
+		b.WriteString("Sec-WebSocket-Extensions: " + ext + "\r\n")
 	}
 	for k, vs := range d.Header {
 		for _, v := range vs {
@@ -144,27 +137,9 @@ func (d *Dialer) handshake(nc net.Conn, u *url.URL) (*Conn, *http.Response, erro
 	if resp.Header.Get("Sec-WebSocket-Accept") != AcceptKey(key) {
 		return nil, resp, hsErr(resp.StatusCode, "wrong Sec-WebSocket-Accept %q", resp.Header.Get("Sec-WebSocket-Accept"))
 	}
-	proto := resp.Header.Get("Sec-WebSocket-Protocol")
-	if proto != "" {
-		ok := false
-		for _, p := range d.Subprotocols {
-			ok = ok || p == proto
-		}
-		if !ok {
-			return nil, resp, hsErr(resp.StatusCode, "server chose subprotocol %q that was not offered", proto)
-		}
-	}
-	var params *deflateParams
-	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
-		name, ps, _ := strings.Cut(ext, ";")
-		if d.Compression == nil || strings.TrimSpace(name) != "permessage-deflate" || strings.Contains(ext, ",") {
-			return nil, resp, hsErr(resp.StatusCode, "server chose extensions %q that were not offered", ext)
-		}
-		p, err := parseDeflateOffer(ps)
-		if err != nil {
-			return nil, resp, hsErr(resp.StatusCode, "%v", err)
-		}
-		params = &p
+	proto, params, err := d.checkResponse(resp)
+	if err != nil {
+		return nil, resp, err
 	}
 	var buffered []byte
 	if n := br.Buffered(); n > 0 {
@@ -176,4 +151,46 @@ func (d *Dialer) handshake(nc net.Conn, u *url.URL) (*Conn, *http.Response, erro
 		c.deflate = newDeflateState(*params, false, d.Compression)
 	}
 	return c, resp, nil
+}
+
+// checkResponse checks the subprotocol and extensions a server chose
+// against what d offered.
+func (d *Dialer) checkResponse(resp *http.Response) (proto string, params *deflateParams, err error) {
+	proto = resp.Header.Get("Sec-WebSocket-Protocol")
+	if proto != "" {
+		ok := false
+		for _, p := range d.Subprotocols {
+			ok = ok || p == proto
+		}
+		if !ok {
+			return "", nil, hsErr(resp.StatusCode, "server chose subprotocol %q that was not offered", proto)
+		}
+	}
+	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		name, ps, _ := strings.Cut(ext, ";")
+		if d.Compression == nil || strings.TrimSpace(name) != "permessage-deflate" || strings.Contains(ext, ",") {
+			return "", nil, hsErr(resp.StatusCode, "server chose extensions %q that were not offered", ext)
+		}
+		p, err := parseDeflateOffer(ps)
+		if err != nil {
+			return "", nil, hsErr(resp.StatusCode, "%v", err)
+		}
+		params = &p
+	}
+	return proto, params, nil
+}
+
+// offer returns the Sec-WebSocket-Extensions value d offers, or "".
+func (d *Dialer) offer() string {
+	if d.Compression == nil {
+		return ""
+	}
+	s := "permessage-deflate; client_max_window_bits"
+	if d.Compression.ClientNoContextTakeover {
+		s += "; client_no_context_takeover"
+	}
+	if d.Compression.ServerNoContextTakeover {
+		s += "; server_no_context_takeover"
+	}
+	return s
 }

@@ -109,10 +109,41 @@
 // echo (no context takeover, pooled compressors), and BenchmarkEchoTCP
 // shows 0 allocs/op with context takeover too.
 //
+// # WebSocket over HTTP/2
+//
+// [Upgrader.Upgrade] also answers RFC 8441's extended CONNECT, the
+// WebSocket handshake over HTTP/2: a CONNECT request with the :protocol
+// pseudo-header "websocket" (net/http passes it in r.Header[":protocol"];
+// [Request.ConnectProtocol] holds it) and Sec-WebSocket-Version 13, with
+// no Sec-WebSocket-Key. It is answered with 200 and the negotiated
+// Sec-WebSocket-Protocol and Sec-WebSocket-Extensions, and the Conn then
+// runs on that one stream: frames from the client are read from the
+// request body, frames to it are written to the ResponseWriter and flushed
+// at once, deadlines go through http.ResponseController (the server's
+// ReadTimeout and WriteTimeout are cleared, as for a hijacked HTTP/1.1
+// connection). Framing and masking are RFC 6455's unchanged. Unlike a
+// hijacked connection, the stream ends when the handler returns: use the
+// Conn inside the handler and Close it before returning. Writes from other
+// goroutines after Close fail with net.ErrClosed instead of reaching
+// net/http; a write stuck on HTTP/2 flow control makes Close reset the
+// stream after a second. The Conn allocates nothing per message here either;
+// net/http's HTTP/2 server allocates once per DATA frame it reads and once
+// per frame it writes (BenchmarkEchoHTTP2: a 16-byte echo is 3 allocations
+// in all, client included, all in net/http and golang.org/x/net).
+//
+// Go 1.26's HTTP/2 server has extended CONNECT off unless the process
+// starts with GODEBUG=http2xconnect=1 (Go issue 71128): without it the
+// server does not advertise SETTINGS_ENABLE_CONNECT_PROTOCOL and resets
+// such requests before any handler runs, so clients fall back to
+// HTTP/1.1. Importing [github.com/tako-go/tako/ws/xconnect] for its side
+// effect sets it from inside the program.
+//
+// [Dialer.DialHTTP2] is the client side, over golang.org/x/net/http2's
+// Transport (net/http's Transport does not pass :protocol on in Go 1.26).
+//
 // # Not here yet
 //
-// WebSocket over HTTP/2 (RFC 8441) comes with the HTTP/2 transport. The
-// client sends compressed messages and reads them; it does not honour a
+// The client sends compressed messages and reads them; it does not honour a
 // server's client_max_window_bits below 15 beyond passing it to the
 // custom-window writer.
 package ws

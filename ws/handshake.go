@@ -38,6 +38,11 @@ func hsErr(status int, format string, args ...any) error {
 // Request is the part of an opening handshake request the server checks,
 // independent of the HTTP engine that parsed it. Multi-line headers are
 // joined with commas.
+//
+// Two handshakes are understood: RFC 6455's HTTP/1.1 GET with Upgrade,
+// Connection and Sec-WebSocket-Key, and RFC 8441's HTTP/2 extended CONNECT
+// (Method "CONNECT" with ConnectProtocol "websocket", no key, no Upgrade or
+// Connection headers, answered with 200 instead of 101).
 type Request struct {
 	Method     string
 	URI        string
@@ -49,6 +54,15 @@ type Request struct {
 	Origin     string
 	Protocol   string // Sec-WebSocket-Protocol
 	Extensions string // Sec-WebSocket-Extensions
+	// ConnectProtocol is the :protocol pseudo-header of an HTTP/2 extended
+	// CONNECT request (RFC 8441), "" for any other request.
+	ConnectProtocol string
+}
+
+// ExtendedConnect reports whether r is an RFC 8441 extended CONNECT
+// request (WebSocket over HTTP/2) rather than an RFC 6455 GET.
+func (r *Request) ExtendedConnect() bool {
+	return r.Method == "CONNECT" && r.ConnectProtocol != ""
 }
 
 // hasToken reports whether the comma-separated list v contains token
@@ -74,8 +88,18 @@ func validKey(k string) bool {
 	return err == nil && n == 16
 }
 
-// Check validates the handshake request (RFC 6455 section 4.2.1).
+// Check validates the handshake request: RFC 6455 section 4.2.1 for a GET,
+// RFC 8441 section 5 for an extended CONNECT.
 func (r *Request) Check() error {
+	if r.ExtendedConnect() {
+		if !strings.EqualFold(r.ConnectProtocol, "websocket") {
+			return hsErr(400, ":protocol %q is not websocket", r.ConnectProtocol)
+		}
+		if strings.TrimSpace(r.Version) != "13" {
+			return hsErr(426, "unsupported Sec-WebSocket-Version %q (want 13)", r.Version)
+		}
+		return nil
+	}
 	if r.Method != "GET" {
 		return hsErr(405, "method %q is not GET", r.Method)
 	}

@@ -58,7 +58,9 @@ func (u *Upgrader) negotiate(r *Request) (response, error) {
 	if !ok {
 		return resp, hsErr(403, "origin %q not allowed for host %q", r.Origin, r.Host)
 	}
-	resp.accept = AcceptKey(strings.TrimSpace(r.Key))
+	if !r.ExtendedConnect() {
+		resp.accept = AcceptKey(strings.TrimSpace(r.Key))
+	}
 	if r.Protocol != "" {
 	pick:
 		for _, s := range u.Subprotocols {
@@ -106,6 +108,8 @@ func (u *Upgrader) newConn(nc net.Conn, buffered []byte, resp *response) *Conn {
 }
 
 // RequestFromHTTP extracts the handshake fields from a net/http request.
+// For an HTTP/2 request it also takes the :protocol pseudo-header, which
+// net/http passes in r.Header under the key ":protocol".
 func RequestFromHTTP(r *http.Request) Request {
 	h := r.Header
 	get := func(k string) string {
@@ -118,17 +122,22 @@ func RequestFromHTTP(r *http.Request) Request {
 		}
 		return strings.Join(v, ",")
 	}
+	var cp string
+	if r.ProtoMajor >= 2 {
+		cp = get(":protocol")
+	}
 	return Request{
-		Method:     r.Method,
-		URI:        r.RequestURI,
-		Host:       r.Host,
-		Upgrade:    get("Upgrade"),
-		Connection: get("Connection"),
-		Version:    get("Sec-Websocket-Version"),
-		Key:        get("Sec-Websocket-Key"),
-		Origin:     get("Origin"),
-		Protocol:   get("Sec-Websocket-Protocol"),
-		Extensions: get("Sec-Websocket-Extensions"),
+		ConnectProtocol: cp,
+		Method:          r.Method,
+		URI:             r.RequestURI,
+		Host:            r.Host,
+		Upgrade:         get("Upgrade"),
+		Connection:      get("Connection"),
+		Version:         get("Sec-Websocket-Version"),
+		Key:             get("Sec-Websocket-Key"),
+		Origin:          get("Origin"),
+		Protocol:        get("Sec-Websocket-Protocol"),
+		Extensions:      get("Sec-Websocket-Extensions"),
 	}
 }
 
@@ -150,10 +159,18 @@ func httpError(w http.ResponseWriter, err error) {
 // handshake it answers with the matching status (400, 403, 405 or 426) and
 // returns a *HandshakeError. It hijacks the connection through
 // http.ResponseController, so it works through wrapping ResponseWriters
-// that implement Unwrap. HTTP/2 requests are not supported (RFC 8441 comes
-// with the HTTP/2 transport).
+// that implement Unwrap.
+//
+// An HTTP/2 request is upgraded as RFC 8441 asks: an extended CONNECT with
+// :protocol websocket is answered with 200 and the connection runs on the
+// request's stream (see "WebSocket over HTTP/2" in the package
+// documentation). The stream ends when the handler returns, so the handler
+// must use the Conn itself and return after closing it.
 func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Conn, error) {
 	req := RequestFromHTTP(r)
+	if r.ProtoMajor == 2 {
+		return u.upgradeStream(w, r, &req)
+	}
 	if r.ProtoMajor != 1 || r.ProtoMinor < 1 {
 		err := hsErr(400, "protocol %s is not HTTP/1.1", r.Proto)
 		httpError(w, err)

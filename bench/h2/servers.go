@@ -1,0 +1,89 @@
+// Package h2 compares Tako's HTTP/2 (the App on Go's net/http HTTP/2 server, over TLS with
+// ALPN h2 and over h2c) with a bare net/http HTTP/2 server answering the same hello-world
+// request, for h2load.sh. Both servers get the same protocols (HTTP/1.1, HTTP/2, h2c), the
+// same timeouts (Tako's defaults) and the same self-signed certificate.
+package h2
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tako-go/tako"
+)
+
+const hello = "Hello, World!"
+
+// Servers are the names Serve knows.
+var Servers = []string{"nethttp", "tako"}
+
+// Serve serves the server called name on ln until stop is called: over TLS (ALPN h2 or
+// http/1.1) when cert is not nil, otherwise HTTP/1.1 and h2c with prior knowledge.
+// /plaintext answers "Hello, World!" as text/plain.
+func Serve(name string, ln net.Listener, cert *tls.Certificate) (stop func(), err error) {
+	var srv *http.Server
+	switch name {
+	case "nethttp":
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /plaintext", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte(hello))
+		})
+		var p http.Protocols
+		p.SetHTTP1(true)
+		p.SetHTTP2(true)
+		p.SetUnencryptedHTTP2(true)
+		srv = &http.Server{Handler: mux, Protocols: &p,
+			ReadHeaderTimeout: tako.DefaultReadHeaderTimeout, ReadTimeout: tako.DefaultReadTimeout,
+			WriteTimeout: tako.DefaultWriteTimeout, IdleTimeout: tako.DefaultIdleTimeout}
+	case "tako":
+		app := tako.New(tako.Config{Engine: tako.NetHTTP})
+		app.Get("/plaintext", func(c *tako.Ctx) error { return c.Text(hello) })
+		srv = app.NewHTTPServer() // HTTP/1.1, HTTP/2 and h2c, Tako's default timeouts
+	default:
+		return nil, fmt.Errorf("h2: unknown server %q (want nethttp or tako)", name)
+	}
+	if cert != nil {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
+		go srv.ServeTLS(ln, "", "")
+	} else {
+		go srv.Serve(ln)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
+}
+
+// SelfSigned returns an ECDSA P-256 certificate for 127.0.0.1 and localhost.
+func SelfSigned() (*tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "tako bench"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
