@@ -40,6 +40,14 @@ func (a *App) dispatch(c *Ctx) {
 // miss answers a request no route matched: 405 with Allow (or the automatic OPTIONS
 // answer), a redirect to the corrected path, or 404.
 func (a *App) miss(c *Ctx, method, path string) error {
+	if method == http.MethodConnect && c.isExtendedConnect() {
+		// A WebSocket over HTTP/2 (RFC 8441) opens with CONNECT where HTTP/1.1 sends GET:
+		// the GET route that upgrades serves both.
+		if ep, ok := a.routes.Find(http.MethodGet, path, &c.params); ok {
+			c.ep = ep
+			return ep.h(c)
+		}
+	}
 	res := a.routes.Lookup(method, path, &c.params)
 	var err error
 	switch {
@@ -67,4 +75,10 @@ func (c *Ctx) redirectTo(method, loc string) error {
 		loc += "?" + q
 	}
 	return c.Redirect(router.RedirectCode(method), loc)
+}
+
+// isExtendedConnect reports whether the request is an HTTP/2 extended CONNECT (RFC 8441),
+// which net/http shows with a ":protocol" header.
+func (c *Ctx) isExtendedConnect() bool {
+	return c.engine == NetHTTP && c.r.ProtoMajor >= 2 && len(c.r.Header[":protocol"]) > 0
 }

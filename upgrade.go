@@ -20,11 +20,15 @@ const wsCloseGrace = 2 * time.Second
 //
 // Over HTTP/2 (NetHTTP engine, TLS or h2c) the handshake is RFC 8441's extended CONNECT
 // (:method CONNECT, :protocol websocket), answered with 200, and the WebSocket runs on that
-// stream. Two things are needed for browsers and clients to use it: net/http must advertise
-// it (start the process with GODEBUG=http2xconnect=1, or import
-// github.com/tako-go/tako/ws/xconnect for its side effect; without it Go's HTTP/2 server
-// refuses such requests itself and clients stay on HTTP/1.1), and the route must match the
-// CONNECT method (register the handler for CONNECT as well as GET, or with Any).
+// stream. The GET route that upgrades serves it: an extended CONNECT that no CONNECT route
+// matches is routed as a GET. Go 1.26's HTTP/2 server advertises extended CONNECT only
+// when the program opts in (Go issue 71128): put the directive //go:debug http2xconnect=1
+// in the main package, start the process with GODEBUG=http2xconnect=1, or import
+// github.com/tako-go/tako/ws/xconnect for its side effect. Without it Go's HTTP/2 server
+// refuses such requests itself and browsers open their WebSockets over HTTP/1.1, which
+// works as well. (Tako does not opt in for you: browsers would then open every WebSocket
+// to the origin over HTTP/2, which another WebSocket library mounted in the same server may
+// not support.)
 //
 // A bad handshake is not upgraded: Upgrade returns an *Error with the status RFC 6455 asks
 // for (405 for a method other than GET, 426 with Sec-WebSocket-Version: 13 for another
