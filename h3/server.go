@@ -250,7 +250,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.Handler.ServeHTTP(w, r)
+	rw := rwPool.Get().(*responseWriter)
+	rw.w, rw.sent = w, false
+	s.Handler.ServeHTTP(rw, r)
+	rw.w = nil
+	rwPool.Put(rw)
 }
 
 // Addr returns the local address the Server listens on, or nil before Serve.

@@ -400,3 +400,23 @@ func TestAltSvc(t *testing.T) {
 		}
 	}
 }
+
+func TestInvalidHeaderDropped(t *testing.T) {
+	// net/http's HTTP/2 server drops invalid header fields; quic-go would send them and the
+	// client would reject the whole response.
+	tlsConf, pool := testPKI(t)
+	srv := &h3.Server{TLSConfig: tlsConf, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain\r\nX-Evil: 1")
+		w.Header()["X-Multi"] = []string{"good", "bad\nvalue", "also good"}
+		w.Header()["Bad Name"] = []string{"v"}
+		w.Header().Set("X-Fine", "yes")
+		io.WriteString(w, "ok")
+	})}
+	addr := serve(t, srv)
+	c, _ := client(t, pool)
+	resp, body := get(t, c, "https://"+addr+"/")
+	if body != "ok" || resp.Header.Get("X-Evil") != "" || resp.Header.Get("X-Fine") != "yes" ||
+		strings.Join(resp.Header["X-Multi"], ",") != "good,also good" || strings.Contains(resp.Header.Get("Content-Type"), "\n") {
+		t.Errorf("got %q with header %v", body, resp.Header)
+	}
+}

@@ -121,6 +121,12 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Session, er
 		http.Error(w, ue.Msg, ue.Status)
 		return nil, err
 	}
+	if rw, ok := w.(*responseWriter); ok {
+		// webtransport-go needs quic-go's own writer; headers set so far are checked now.
+		rw.scrub()
+		rw.sent = true
+		w = rw.w
+	}
 	sess, err := s.wt.Upgrade(w, r)
 	if err != nil {
 		// webtransport-go refused (the client sent no SETTINGS in time or has no datagram
