@@ -121,8 +121,8 @@ type Config struct {
 	// HTTP/3
 	//
 	// HTTP3MaxStreams limits the concurrent requests one HTTP/3 connection may have open
-	// (ServeHTTP3). Default 100. Idle timeout and header size come from IdleTimeout and
-	// MaxHeaderBytes.
+	// (ServeHTTP3). Default 100. Idle timeout, header size and the read and write timeouts
+	// come from IdleTimeout, MaxHeaderBytes, ReadTimeout and WriteTimeout.
 	HTTP3MaxStreams int64
 	// HTTP3HandshakeTimeout bounds the QUIC and TLS handshake. Default 10s.
 	HTTP3HandshakeTimeout time.Duration

@@ -62,6 +62,13 @@ type Server struct {
 	// MaxHeaderBytes limits the size of a request's header section. Default 16 KiB; larger
 	// requests are answered 431.
 	MaxHeaderBytes int
+	// ReadTimeout bounds reading one request's body, from the start of the handler (the
+	// header is bounded by IdleTimeout and MaxHeaderBytes). Default 0: no bound but QUIC
+	// flow control and IdleTimeout.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing one response, from the start of the handler; a streaming
+	// response needs a larger value. Default 0: no bound.
+	WriteTimeout time.Duration
 	// EnableDatagrams enables HTTP datagrams (RFC 9297) and QUIC datagrams. Default false;
 	// WebTransport turns them on.
 	EnableDatagrams bool
@@ -250,11 +257,28 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.ReadTimeout > 0 || s.WriteTimeout > 0 {
+		if d, ok := w.(deadliner); ok {
+			now := time.Now()
+			if s.ReadTimeout > 0 {
+				d.SetReadDeadline(now.Add(s.ReadTimeout))
+			}
+			if s.WriteTimeout > 0 {
+				d.SetWriteDeadline(now.Add(s.WriteTimeout))
+			}
+		}
+	}
 	rw := rwPool.Get().(*responseWriter)
 	rw.w, rw.sent = w, false
 	s.Handler.ServeHTTP(rw, r)
 	rw.w = nil
 	rwPool.Put(rw)
+}
+
+// deadliner is quic-go's response writer's deadline setters.
+type deadliner interface {
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
 }
 
 // Addr returns the local address the Server listens on, or nil before Serve.

@@ -420,3 +420,34 @@ func TestInvalidHeaderDropped(t *testing.T) {
 		t.Errorf("got %q with header %v", body, resp.Header)
 	}
 }
+
+func TestReadTimeout(t *testing.T) {
+	tlsConf, pool := testPKI(t)
+	readErr := make(chan error, 1)
+	srv := &h3.Server{TLSConfig: tlsConf, ReadTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		readErr <- err
+	})}
+	addr := serve(t, srv)
+	c, _ := client(t, pool)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		pw.Write([]byte("first bytes")) // and then nothing: a slow client
+	}()
+	go func() {
+		resp, err := c.Post("https://"+addr+"/", "text/plain", pr)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	select {
+	case err := <-readErr:
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("reading a stalled body: %v, want a timeout", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the body read did not time out")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/quic-go/webtransport-go"
 )
@@ -126,6 +127,11 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Session, er
 		rw.scrub()
 		rw.sent = true
 		w = rw.w
+	}
+	if d, ok := w.(deadliner); ok {
+		// The request's timeouts do not apply to the session, which lives on the stream.
+		d.SetReadDeadline(time.Time{})
+		d.SetWriteDeadline(time.Time{})
 	}
 	sess, err := s.wt.Upgrade(w, r)
 	if err != nil {

@@ -60,7 +60,8 @@ func echoSession(sess *h3.Session) {
 
 func wtServer(t *testing.T, u *h3.Upgrader) (string, *x509.CertPool, *h3.Server) {
 	tlsConf, pool := testPKI(t)
-	srv := &h3.Server{TLSConfig: tlsConf, WebTransport: true}
+	// The request timeouts must not end sessions (TestWebTransport waits past them).
+	srv := &h3.Server{TLSConfig: tlsConf, WebTransport: true, ReadTimeout: 50 * time.Millisecond, WriteTimeout: 50 * time.Millisecond}
 	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/wt" {
 			io.WriteString(w, "plain "+r.Proto)
@@ -104,6 +105,7 @@ func TestWebTransport(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	time.Sleep(150 * time.Millisecond) // past the server's ReadTimeout and WriteTimeout
 
 	// Bidirectional stream: echo.
 	str, err := sess.OpenStreamSync(ctx)
