@@ -29,15 +29,20 @@ func (rw *responseWriter) scrub() {
 			delete(h, k)
 			continue
 		}
+		dropped := false
 		for i := 0; i < len(vs); i++ {
 			if !httpguts.ValidHeaderFieldValue(vs[i]) {
 				vs = append(vs[:i:i], vs[i+1:]...) // copy: the slice may be shared
 				i--
+				dropped = true
 			}
 		}
-		if len(vs) == 0 {
+		switch {
+		case !dropped:
+			// A key with no values stays: it suppresses a default (Date: nil).
+		case len(vs) == 0:
 			delete(h, k)
-		} else {
+		default:
 			h[k] = vs
 		}
 	}

@@ -257,9 +257,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	now := time.Now()
 	if s.ReadTimeout > 0 || s.WriteTimeout > 0 {
 		if d, ok := w.(deadliner); ok {
-			now := time.Now()
 			if s.ReadTimeout > 0 {
 				d.SetReadDeadline(now.Add(s.ReadTimeout))
 			}
@@ -268,6 +268,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	w.Header()["Date"] = date(now)
 	rw := rwPool.Get().(*responseWriter)
 	rw.w, rw.sent = w, false
 	s.Handler.ServeHTTP(rw, r)

@@ -451,3 +451,34 @@ func TestReadTimeout(t *testing.T) {
 		t.Fatal("the body read did not time out")
 	}
 }
+
+func TestDateHeader(t *testing.T) {
+	tlsConf, pool := testPKI(t)
+	srv := &h3.Server{TLSConfig: tlsConf, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/own":
+			w.Header().Set("Date", "Mon, 02 Jan 2006 15:04:05 GMT")
+		case "/none":
+			w.Header()["Date"] = nil
+		case "/add":
+			w.Header().Add("Date", "extra") // must not write into the shared value
+		}
+		io.WriteString(w, "ok")
+	})}
+	addr := serve(t, srv)
+	c, _ := client(t, pool)
+	for range 2 {
+		get(t, c, "https://"+addr+"/add")
+	}
+	resp, _ := get(t, c, "https://"+addr+"/")
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil || time.Since(d).Abs() > time.Minute || len(resp.Header["Date"]) != 1 {
+		t.Errorf("Date %q (%v)", resp.Header["Date"], err)
+	}
+	if resp, _ := get(t, c, "https://"+addr+"/own"); resp.Header.Get("Date") != "Mon, 02 Jan 2006 15:04:05 GMT" {
+		t.Errorf("handler's Date replaced: %q", resp.Header.Get("Date"))
+	}
+	if resp, _ := get(t, c, "https://"+addr+"/none"); len(resp.Header["Date"]) != 0 {
+		t.Errorf("Date %q after the handler removed it", resp.Header["Date"])
+	}
+}
