@@ -153,4 +153,6 @@ type badResponse struct {
 	body   string
 }
 
-func (e *badResponse) Error() string { return "h3bench: bad response " + http.StatusText(e.status) + " " + e.body }
+func (e *badResponse) Error() string {
+	return "h3bench: bad response " + http.StatusText(e.status) + " " + e.body
+}
