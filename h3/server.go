@@ -364,56 +364,49 @@ func (s *Server) closePC() {
 	}
 }
 
-// inflight counts running handlers.
+// inflight counts running handlers. The count is an atomic (a request pays two atomic adds);
+// once Shutdown has begun, the handler that brings it to zero wakes the waiting Shutdown.
 type inflight struct {
-	mu   sync.Mutex
-	n    int
-	zero chan struct{} // closed when n drops to 0
+	n        atomic.Int64
+	draining atomic.Bool
+	wake     chan struct{} // capacity 1
+	once     sync.Once
 }
 
-func (f *inflight) add() {
-	f.mu.Lock()
-	if f.n == 0 {
-		f.zero = make(chan struct{})
-	}
-	f.n++
-	f.mu.Unlock()
-}
+func (f *inflight) init() { f.once.Do(func() { f.wake = make(chan struct{}, 1) }) }
+
+func (f *inflight) add() { f.n.Add(1) }
 
 func (f *inflight) done() {
-	f.mu.Lock()
-	f.n--
-	if f.n == 0 {
-		close(f.zero)
+	if f.n.Add(-1) == 0 && f.draining.Load() {
+		select {
+		case f.wake <- struct{}{}:
+		default:
+		}
 	}
-	f.mu.Unlock()
 }
 
 // wait returns nil once no handler has run for settle, or ctx's error.
 func (f *inflight) wait(ctx context.Context, settle time.Duration) error {
+	f.init()
+	f.draining.Store(true)
 	t := time.NewTimer(settle)
 	defer t.Stop()
 	for {
-		f.mu.Lock()
-		n, z := f.n, f.zero
-		f.mu.Unlock()
-		if n == 0 {
+		if f.n.Load() == 0 {
 			t.Reset(settle)
 			select {
 			case <-t.C:
-				f.mu.Lock()
-				n = f.n
-				f.mu.Unlock()
-				if n == 0 {
+				if f.n.Load() == 0 {
 					return nil
 				}
-				continue
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+			continue
 		}
 		select {
-		case <-z:
+		case <-f.wake:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

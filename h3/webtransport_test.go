@@ -215,9 +215,10 @@ func TestWebTransportShutdownClosesSessions(t *testing.T) {
 
 func TestWebTransportNotEnabled(t *testing.T) {
 	tlsConf, pool := testPKI(t)
-	var got error
+	got := make(chan error, 1)
 	srv := &h3.Server{TLSConfig: tlsConf, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, got = (&h3.Upgrader{}).Upgrade(w, r)
+		_, err := (&h3.Upgrader{}).Upgrade(w, r)
+		got <- err
 	})}
 	addr := serve(t, srv)
 	c, _ := client(t, pool)
@@ -225,7 +226,7 @@ func TestWebTransportNotEnabled(t *testing.T) {
 		t.Errorf("a plain GET upgraded: status %d, want 400", resp.StatusCode)
 	}
 	var ue *h3.UpgradeError
-	if !errors.As(got, &ue) || ue.Status != http.StatusBadRequest {
-		t.Errorf("Upgrade error %v, want UpgradeError 400", got)
+	if err := <-got; !errors.As(err, &ue) || ue.Status != http.StatusBadRequest {
+		t.Errorf("Upgrade error %v, want UpgradeError 400", err)
 	}
 }

@@ -40,10 +40,12 @@ for ((r = 0; r < rounds; r++)); do
 	done
 done
 
-# Median over rounds, CPU relative to bare quic-go.
+# Median over rounds; CPU relative to bare quic-go both as the ratio of the medians and as
+# the median of the per-round ratios (servers of one round ran within seconds of each other,
+# so the latter cancels most of the drift of a shared machine).
 echo
-echo "| server | req/s (median) | server CPU ns/req (median) | CPU vs quic-go | errors |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| server | req/s (median) | server CPU ns/req (median) | CPU vs quic-go (medians) | CPU vs quic-go (median of per-round ratios) | errors |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 base=""
 for s in "${servers[@]}"; do
 	rps=$(awk -F'\t' -v f="$s" '$2 == f {print $3}' "$out" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
@@ -51,6 +53,8 @@ for s in "${servers[@]}"; do
 	errs=$(awk -F'\t' -v f="$s" '$2 == f {e += $5} END {print e + 0}' "$out")
 	[ -z "$base" ] && base=$cpu
 	rel=$(awk -v c="$cpu" -v b="$base" 'BEGIN {printf "%+.1f%%", (c / b - 1) * 100}')
-	echo "| $s | $rps | $cpu | $rel | $errs |"
+	ratio=$(awk -F'\t' -v f="$s" -v b="${servers[0]}" '$2 == b {base[$1] = $4} $2 == f {cpu[$1] = $4} END {for (r in cpu) print cpu[r] / base[r]}' "$out" |
+		sort -n | awk '{a[NR] = $1} END {printf "%+.1f%%", (a[int((NR + 1) / 2)] - 1) * 100}')
+	echo "| $s | $rps | $cpu | $rel | $ratio | $errs |"
 done
 rm -rf "$out" "$dir"
