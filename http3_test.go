@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -481,6 +482,102 @@ func TestWebTransportShutdown(t *testing.T) {
 	if _, err := sess.AcceptStream(ctx); !errors.As(err, &se) || se.ErrorCode != h3.CodeGoingAway {
 		t.Errorf("client session ended with %v, want code CodeGoingAway", err)
 	}
+	if err := <-served; err != nil {
+		t.Errorf("ServeHTTP3: %v", err)
+	}
+}
+
+// TestHTTP3ShutdownUnderLoad runs a bounded loopback load over HTTP/3 and shuts the App down
+// in the middle of it: every request whose handler started must be answered in full;
+// requests refused by the GOAWAY (or sent after it) may fail.
+func TestHTTP3ShutdownUnderLoad(t *testing.T) {
+	app := tako.New(tako.Config{Logger: discardLogger()})
+	var mu sync.Mutex
+	started := map[string]bool{}
+	app.Get("/work", func(c *tako.Ctx) error {
+		id := c.HeaderCopy("X-ID")
+		mu.Lock()
+		started[id] = true
+		mu.Unlock()
+		time.Sleep(2 * time.Millisecond) // does not watch Context: must still finish
+		return c.Text("done " + id)
+	})
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	srvConf, client := h3Client(t)
+	served := make(chan error, 1)
+	go func() { served <- app.ServeHTTP3(pc, srvConf) }()
+	url := "https://" + pc.LocalAddr().String() + "/work"
+	get3(t, client, url)
+
+	type result struct {
+		id   string
+		body string
+		err  error
+	}
+	results := make(chan result, 100000)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				// A request refused by the shutdown fails at once (GOAWAY) or when its
+				// new connection attempt gives up; one second bounds the latter.
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+				req.Header.Set("X-ID", id)
+				resp, err := client.Do(req)
+				r := result{id: id, err: err}
+				if err == nil {
+					b, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					r.body, r.err = string(b), err
+				}
+				cancel()
+				results <- r
+				if r.err != nil {
+					return // the server is going away
+				}
+			}
+		})
+	}
+	time.Sleep(200 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := app.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	close(stop)
+	wg.Wait()
+	close(results)
+	ok, refused := 0, 0
+	mu.Lock()
+	defer mu.Unlock()
+	for r := range results {
+		switch {
+		case r.err == nil && r.body == "done "+r.id:
+			ok++
+		case r.err == nil:
+			t.Errorf("request %s: body %q", r.id, r.body)
+		case started[r.id]:
+			t.Errorf("request %s was accepted (its handler ran) but failed: %v", r.id, r.err)
+		default:
+			refused++
+		}
+	}
+	if ok == 0 {
+		t.Error("no request succeeded")
+	}
+	t.Logf("%d requests answered, %d refused during shutdown", ok, refused)
 	if err := <-served; err != nil {
 		t.Errorf("ServeHTTP3: %v", err)
 	}
