@@ -8,6 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -581,4 +584,75 @@ func TestHTTP3ShutdownUnderLoad(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Errorf("ServeHTTP3: %v", err)
 	}
+}
+
+// TestHTTP3AltSvcCurl checks that curl, a real client, picks up the advertisement: it
+// records the HTTP/3 alternative in its alt-svc cache (curl accepts Alt-Svc only over
+// HTTPS, so the App's TCP listener is wrapped in TLS here). This curl need not speak
+// HTTP/3 itself. Both engines.
+func TestHTTP3AltSvcCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("curl not installed")
+	}
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			app := tako.New(tako.Config{Engine: e, Logger: discardLogger()})
+			app.Get("/", func(c *tako.Ctx) error { return c.Text("ok") })
+			tcp, udp, h3c := serveBothTLS(t, app)
+			get3(t, h3c, "https://"+udp+"/")
+			cache := filepath.Join(t.TempDir(), "altsvc.txt")
+			out, err := exec.Command(curl, "-sS", "--insecure", "--alt-svc", cache, "https://"+tcp+"/").CombinedOutput()
+			if err != nil || string(out) != "ok" {
+				t.Fatalf("curl: %v: %s", err, out)
+			}
+			b, err := os.ReadFile(cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, tcpPort, _ := net.SplitHostPort(tcp)
+			_, udpPort, _ := net.SplitHostPort(udp)
+			// "h1 127.0.0.1 TCPPORT h3 127.0.0.1 UDPPORT "expiry" ..." (curl's cache format:
+			// the alternative host is the origin's when Alt-Svc names none).
+			want := "h1 127.0.0.1 " + tcpPort + " h3 127.0.0.1 " + udpPort + " "
+			if !strings.Contains(string(b), want) {
+				t.Errorf("curl's alt-svc cache has no %q:\n%s", want, b)
+			}
+		})
+	}
+}
+
+// serveBothTLS is serveBoth with the TCP listener wrapped in TLS (the same test
+// certificate).
+func serveBothTLS(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *http.Client) {
+	t.Helper()
+	srvConf, _ := h3PKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvConf.NextProtos = []string{"http/1.1"}
+	tlsLn := tls.NewListener(ln, srvConf)
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h3Conf, h3c := h3Client(t)
+	served := make(chan error, 2)
+	go func() { served <- app.Serve(tlsLn) }()
+	go func() { served <- app.ServeHTTP3(pc, h3Conf) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := app.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		for range 2 {
+			if err := <-served; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		}
+		pc.Close()
+	})
+	return ln.Addr().String(), pc.LocalAddr().String(), h3c
 }
