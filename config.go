@@ -121,8 +121,9 @@ type Config struct {
 	// HTTP/3
 	//
 	// HTTP3MaxStreams limits the concurrent requests one HTTP/3 connection may have open
-	// (ServeHTTP3). Default 100. Idle timeout, header size and the read and write timeouts
-	// come from IdleTimeout, MaxHeaderBytes, ReadTimeout and WriteTimeout.
+	// (ServeHTTP3). Default 100. The connection limit, idle timeout, header size and the
+	// read and write timeouts come from MaxConns, IdleTimeout, MaxHeaderBytes, ReadTimeout
+	// and WriteTimeout.
 	HTTP3MaxStreams int64
 	// HTTP3HandshakeTimeout bounds the QUIC and TLS handshake. Default 10s.
 	HTTP3HandshakeTimeout time.Duration

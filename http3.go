@@ -31,8 +31,8 @@ func (a *App) ListenHTTP3(addr, certFile, keyFile string) error {
 // ServeHTTP3 serves the App over HTTP/3 (package h3, on quic-go) on pc with tlsConf's
 // certificates; ALPN "h3" is set on a copy of tlsConf. Handlers run on the NetHTTP engine's
 // path (Ctx.HTTP returns the request; Ctx.Protocol says "HTTP/3.0", Ctx.Scheme "https"),
-// whatever Config.Engine is. The limits are Config's HTTP/3 block plus IdleTimeout,
-// MaxHeaderBytes, ReadTimeout (the body) and WriteTimeout (the response), counted from the
+// whatever Config.Engine is. The limits are Config's HTTP/3 block plus MaxConns (QUIC
+// connections), IdleTimeout, MaxHeaderBytes, ReadTimeout (the body) and WriteTimeout (the response), counted from the
 // start of the handler; 0-RTT is off unless Config.HTTP3Allow0RTT.
 //
 // While it serves, every response on the App's TCP listeners (both engines) carries an
@@ -54,6 +54,7 @@ func (a *App) ServeHTTP3(pc net.PacketConn, tlsConf *tls.Config) error {
 		TLSConfig:          tlsConf,
 		Allow0RTT:          cfg.HTTP3Allow0RTT,
 		MaxIncomingStreams: cfg.HTTP3MaxStreams,
+		MaxConns:           cfg.MaxConns,
 		IdleTimeout:        cfg.IdleTimeout,
 		ReadTimeout:        cfg.ReadTimeout,
 		WriteTimeout:       cfg.WriteTimeout,

@@ -9,8 +9,8 @@
 //	...
 //	srv.Shutdown(ctx) // GOAWAY, running requests finish, connections close
 //
-// Server wraps quic-go's http3.Server with safe limits (concurrent streams per connection,
-// idle and handshake timeouts, header size), each with a knob, 0-RTT off unless asked for
+// Server wraps quic-go's http3.Server with safe limits (connections, concurrent streams per
+// connection, idle and handshake timeouts, header size, request read and write deadlines), each with a knob, 0-RTT off unless asked for
 // (early data can be replayed; see Server.Allow0RTT), and a Shutdown that returns as soon as
 // the running requests are done instead of waiting for clients to close their connections,
 // which RFC 9114 lets them put off.

@@ -23,6 +23,7 @@ const (
 	DefaultIdleTimeout        = 60 * time.Second // a connection with no request in flight
 	DefaultHandshakeTimeout   = 10 * time.Second // the QUIC and TLS handshake
 	DefaultMaxHeaderBytes     = 16 << 10         // the request's HEADERS frame (QPACK-decoded field section)
+	DefaultMaxConns           = 256 * 1024       // concurrent QUIC connections
 )
 
 // drainSettle is how long Shutdown waits, once no request is running, for requests whose
@@ -54,6 +55,9 @@ type Server struct {
 	// MaxIncomingStreams limits the concurrent requests (bidirectional streams) a client may
 	// have open on one connection. Default 100. Negative: the client may open none.
 	MaxIncomingStreams int64
+	// MaxConns limits the concurrent connections. Default 262144. At the limit the Server
+	// stops accepting; quic-go then refuses new handshakes once its accept queue is full.
+	MaxConns int
 	// IdleTimeout closes a connection that has no request in flight for this long (it is
 	// also QUIC's idle timeout). Default 60s.
 	IdleTimeout time.Duration
@@ -95,7 +99,7 @@ type Server struct {
 	mu       sync.Mutex
 	h3       *http3.Server
 	wt       *webtransport.Server
-	ln       *quic.EarlyListener
+	ln       *limitListener
 	ownPC    net.PacketConn // the socket ListenAndServe opened, closed at the end
 	started  bool
 	closed   bool
@@ -149,11 +153,12 @@ func (s *Server) Serve(pc net.PacketConn) error {
 	s.started = true
 	s.build()
 	tlsConf := http3.ConfigureTLSConfig(s.TLSConfig.Clone())
-	ln, err := quic.ListenEarly(pc, tlsConf, s.quicConfig())
+	qln, err := quic.ListenEarly(pc, tlsConf, s.quicConfig())
 	if err != nil {
 		s.mu.Unlock()
 		return fmt.Errorf("h3: %w", err)
 	}
+	ln := newLimitListener(qln, orDefault(s.MaxConns, DefaultMaxConns))
 	s.ln = ln
 	h3srv, wt := s.h3, s.wt
 	s.mu.Unlock()
@@ -274,6 +279,42 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.Handler.ServeHTTP(rw, r)
 	rw.w = nil
 	rwPool.Put(rw)
+}
+
+// limitListener bounds the number of open connections a QUIC listener hands out.
+type limitListener struct {
+	*quic.EarlyListener
+	sem  chan struct{}
+	done chan struct{} // closed by Close, to end an Accept waiting for a slot
+	once sync.Once
+}
+
+func newLimitListener(ln *quic.EarlyListener, n int) *limitListener {
+	return &limitListener{EarlyListener: ln, sem: make(chan struct{}, n), done: make(chan struct{})}
+}
+
+// Accept waits for a free slot, then for a connection; the slot is freed when the
+// connection ends.
+func (l *limitListener) Accept(ctx context.Context) (*quic.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.done:
+		return nil, quic.ErrServerClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c, err := l.EarlyListener.Accept(ctx)
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	context.AfterFunc(c.Context(), func() { <-l.sem })
+	return c, nil
+}
+
+func (l *limitListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return l.EarlyListener.Close()
 }
 
 // deadliner is quic-go's response writer's deadline setters.

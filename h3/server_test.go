@@ -482,3 +482,37 @@ func TestDateHeader(t *testing.T) {
 		t.Errorf("Date %q after the handler removed it", resp.Header["Date"])
 	}
 }
+
+func TestMaxConns(t *testing.T) {
+	tlsConf, pool := testPKI(t)
+	srv := &h3.Server{TLSConfig: tlsConf, MaxConns: 1, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	})}
+	addr := serve(t, srv)
+	c1, tr1 := client(t, pool)
+	get(t, c1, "https://"+addr+"/")
+	// A second connection is not accepted while the first is open.
+	c2, _ := client(t, pool)
+	second := make(chan error, 1)
+	go func() {
+		resp, err := c2.Get("https://" + addr + "/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		t.Fatalf("a second connection was served over MaxConns 1 (err %v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	tr1.Close() // closes the first connection: the second is accepted
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Errorf("second connection after the first closed: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second connection was not served after the first closed")
+	}
+}
