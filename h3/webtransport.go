@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quic-go/quic-go/http3"
 	"github.com/quic-go/webtransport-go"
 )
 
@@ -122,12 +123,12 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Session, er
 		http.Error(w, ue.Msg, ue.Status)
 		return nil, err
 	}
-	if rw, ok := w.(*responseWriter); ok {
-		// webtransport-go needs quic-go's own writer; headers set so far are checked now.
-		rw.scrub()
-		rw.sent = true
-		w = rw.w
+	qw, ok := quicWriter(w)
+	if !ok {
+		http.Error(w, "WebTransport upgrade failed", http.StatusInternalServerError)
+		return nil, errors.New("h3: WebTransport upgrade: the response writer does not lead to quic-go's (a wrapper without Unwrap?)")
 	}
+	w = qw
 	if d, ok := w.(deadliner); ok {
 		// The request's timeouts do not apply to the session, which lives on the stream.
 		d.SetReadDeadline(time.Time{})
@@ -142,6 +143,31 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request) (*Session, er
 	}
 	s.sessions.add(sess)
 	return sess, nil
+}
+
+// quicWriter finds quic-go's response writer under w, since webtransport-go needs its
+// HTTPStreamer and Settingser. Middleware may have wrapped w: wrappers are followed through
+// their Unwrap method, as http.ResponseController does. Headers set so far through h3's
+// own wrapper are checked on the way.
+func quicWriter(w http.ResponseWriter) (http.ResponseWriter, bool) {
+	for range 16 {
+		if rw, ok := w.(*responseWriter); ok {
+			rw.scrub()
+			rw.sent = true
+			return rw.w, true
+		}
+		_, streamer := w.(http3.HTTPStreamer)
+		_, settings := w.(http3.Settingser)
+		if streamer && settings {
+			return w, true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	return nil, false
 }
 
 // sessionSet holds the open sessions, for Shutdown to close.

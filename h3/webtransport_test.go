@@ -230,3 +230,41 @@ func TestWebTransportNotEnabled(t *testing.T) {
 		t.Errorf("Upgrade error %v, want UpgradeError 400", err)
 	}
 }
+
+// unwrapper is middleware's response writer wrapper with Unwrap; opaque has none.
+type unwrapper struct{ http.ResponseWriter }
+
+func (u unwrapper) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+type opaque struct{ http.ResponseWriter }
+
+func TestWebTransportThroughWrappedWriter(t *testing.T) {
+	tlsConf, pool := testPKI(t)
+	u := &h3.Upgrader{}
+	errs := make(chan error, 1)
+	srv := &h3.Server{TLSConfig: tlsConf, WebTransport: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/opaque" {
+			w = opaque{w}
+		} else {
+			w = unwrapper{unwrapper{w}}
+		}
+		sess, err := u.Upgrade(w, r)
+		errs <- err
+		if err == nil {
+			echoSession(sess)
+		}
+	})}
+	addr := serve(t, srv)
+	_, sess, err := dialWT(t, pool, "https://"+addr+"/wrapped", "")
+	if err != nil || <-errs != nil {
+		t.Fatalf("through Unwrap: %v", err)
+	}
+	sess.CloseWithError(0, "")
+	rsp, _, err := dialWT(t, pool, "https://"+addr+"/opaque", "")
+	if err == nil || rsp == nil || rsp.StatusCode != 500 {
+		t.Errorf("opaque wrapper: response %v, err %v; want 500", rsp, err)
+	}
+	if err := <-errs; err == nil {
+		t.Error("Upgrade through an opaque wrapper returned no error")
+	}
+}
