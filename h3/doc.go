@@ -13,7 +13,10 @@
 // connection, idle and handshake timeouts, header size, request read and write deadlines), each with a knob, 0-RTT off unless asked for
 // (early data can be replayed; see Server.Allow0RTT), and a Shutdown that returns as soon as
 // the running requests are done instead of waiting for clients to close their connections,
-// which RFC 9114 lets them put off.
+// which RFC 9114 lets them put off. Responses are checked the way net/http's HTTP/2 server
+// checks them (header fields with CR, LF or other invalid bytes are dropped; quic-go would
+// send them and clients would reject the response), and the Date header is formatted once
+// a second rather than per response.
 //
 // With Server.WebTransport on, an Upgrader turns an extended CONNECT request into a
 // WebTransport session (webtransport-go) with bidirectional and unidirectional streams and

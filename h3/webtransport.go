@@ -45,6 +45,7 @@ type UpgradeError struct {
 	Msg    string
 }
 
+// Error returns the message, prefixed with "h3: ".
 func (e *UpgradeError) Error() string { return "h3: " + e.Msg }
 
 // IsWebTransport reports whether r asks for a WebTransport session (an extended CONNECT
