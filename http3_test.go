@@ -656,3 +656,38 @@ func serveBothTLS(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *ht
 	})
 	return ln.Addr().String(), pc.LocalAddr().String(), h3c
 }
+
+// BenchmarkFastHTTPAltSvc is BenchmarkFastHTTPInMemory's plaintext request with and without
+// an HTTP/3 server running (so with and without the Alt-Svc header).
+func BenchmarkFastHTTPAltSvc(b *testing.B) {
+	for _, withH3 := range []bool{false, true} {
+		b.Run(map[bool]string{false: "no-h3", true: "alt-svc"}[withH3], func(b *testing.B) {
+			app := allocApp(tako.Config{Logger: discardLogger(), HTTP3AltSvcPort: 8443})
+			if withH3 {
+				pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer pc.Close()
+				srvConf, _ := h3PKI(b)
+				go app.ServeHTTP3(pc, srvConf)
+			}
+			c := serveInMemory(b, app)
+			req := []byte("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n")
+			for deadline := time.Now().Add(5 * time.Second); withH3; {
+				c.roundTrip(b, req)
+				if bytes.Contains(c.buf, []byte("\r\nAlt-Svc: ")) {
+					break
+				}
+				if time.Now().After(deadline) {
+					b.Fatal("no Alt-Svc")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.roundTrip(b, req)
+			}
+		})
+	}
+}
