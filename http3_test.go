@@ -22,10 +22,10 @@ import (
 	"github.com/tako-go/tako/h3"
 )
 
-// serveBoth serves app on a loopback TCP listener (app.Serve) and a loopback UDP socket
+// serveTCPAndH3 serves app on a loopback TCP listener (app.Serve) and a loopback UDP socket
 // (app.ServeHTTP3), and returns both addresses and an HTTP/3 client; Shutdown runs at the
 // end of the test.
-func serveBoth(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *http.Client) {
+func serveTCPAndH3(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *http.Client) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,7 +76,7 @@ func TestHTTP3Protocol(t *testing.T) {
 		}
 		return c.Text(c.Protocol() + " " + c.Scheme() + " " + c.Param("name") + " " + c.Header("X-In") + " " + string(body))
 	})
-	_, udp, h3c := serveBoth(t, app)
+	_, udp, h3c := serveTCPAndH3(t, app)
 	resp, err := h3c.Post("https://"+udp+"/echo/bob", "text/plain", strings.NewReader("payload"))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestHTTP3AltSvc(t *testing.T) {
 					app := tako.New(cfg)
 					app.Get("/", func(c *tako.Ctx) error { return c.Text("ok") })
 					app.Get("/fail", func(c *tako.Ctx) error { return tako.NewError(418, "teapot") })
-					tcp, udp, h3c := serveBoth(t, app)
+					tcp, udp, h3c := serveTCPAndH3(t, app)
 					_, port, _ := net.SplitHostPort(udp)
 					want := strings.ReplaceAll(tc.want, "PORT", port)
 					get3(t, h3c, "https://"+udp+"/")
@@ -329,7 +329,7 @@ func wtApp(u *h3.Upgrader, ended chan<- error) *tako.App {
 	return app
 }
 
-func dialApp(t *testing.T, url, origin string) (*http.Response, *webtransport.Session, error) {
+func dialWebTransport(t *testing.T, url, origin string) (*http.Response, *webtransport.Session, error) {
 	_, pool := h3PKI(t)
 	d := &webtransport.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
 	t.Cleanup(func() { d.Close() })
@@ -344,8 +344,8 @@ func dialApp(t *testing.T, url, origin string) (*http.Response, *webtransport.Se
 
 func TestWebTransportApp(t *testing.T) {
 	app := wtApp(nil, nil)
-	_, udp, h3c := serveBoth(t, app)
-	rsp, sess, err := dialApp(t, "https://"+udp+"/wt/lobby", "https://"+udp)
+	_, udp, h3c := serveTCPAndH3(t, app)
+	rsp, sess, err := dialWebTransport(t, "https://"+udp+"/wt/lobby", "https://"+udp)
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
@@ -415,8 +415,8 @@ func TestWebTransportAppOrigin(t *testing.T) {
 		{"not-listed", &h3.Upgrader{Origins: []string{"https://app.example"}}, "https://evil.example", 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, udp, _ := serveBoth(t, wtApp(tc.u, nil))
-			rsp, sess, err := dialApp(t, "https://"+udp+"/wt/x", tc.origin)
+			_, udp, _ := serveTCPAndH3(t, wtApp(tc.u, nil))
+			rsp, sess, err := dialWebTransport(t, "https://"+udp+"/wt/x", tc.origin)
 			if err == nil {
 				defer sess.CloseWithError(0, "")
 			}
@@ -435,10 +435,10 @@ func TestWebTransportNotEnabled(t *testing.T) {
 	app.Handle("CONNECT", "/wt", func(c *tako.Ctx) error {
 		return c.WebTransport(nil, func(*h3.Session) { t.Error("session without WebTransport on") })
 	})
-	_, udp, _ := serveBoth(t, app)
+	_, udp, _ := serveTCPAndH3(t, app)
 	// The server does not announce WebTransport in its SETTINGS, so the client gives up
 	// before sending the request.
-	if _, sess, err := dialApp(t, "https://"+udp+"/wt", ""); err == nil {
+	if _, sess, err := dialWebTransport(t, "https://"+udp+"/wt", ""); err == nil {
 		sess.CloseWithError(0, "")
 		t.Error("a session was established with Config.WebTransport off")
 	}
@@ -457,7 +457,7 @@ func TestWebTransportShutdown(t *testing.T) {
 	go func() { served <- app.ServeHTTP3(pc, srvConf) }()
 	var sess *webtransport.Session
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		_, s, err := dialApp(t, "https://"+pc.LocalAddr().String()+"/wt/a", "")
+		_, s, err := dialWebTransport(t, "https://"+pc.LocalAddr().String()+"/wt/a", "")
 		if err == nil {
 			sess = s
 			break
@@ -599,7 +599,7 @@ func TestHTTP3AltSvcCurl(t *testing.T) {
 		t.Run(e.String(), func(t *testing.T) {
 			app := tako.New(tako.Config{Engine: e, Logger: discardLogger()})
 			app.Get("/", func(c *tako.Ctx) error { return c.Text("ok") })
-			tcp, udp, h3c := serveBothTLS(t, app)
+			tcp, udp, h3c := serveTLSAndH3(t, app)
 			get3(t, h3c, "https://"+udp+"/")
 			cache := filepath.Join(t.TempDir(), "altsvc.txt")
 			out, err := exec.Command(curl, "-sS", "--insecure", "--alt-svc", cache, "https://"+tcp+"/").CombinedOutput()
@@ -622,9 +622,9 @@ func TestHTTP3AltSvcCurl(t *testing.T) {
 	}
 }
 
-// serveBothTLS is serveBoth with the TCP listener wrapped in TLS (the same test
+// serveTLSAndH3 is serveTCPAndH3 with the TCP listener wrapped in TLS (the same test
 // certificate).
-func serveBothTLS(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *http.Client) {
+func serveTLSAndH3(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *http.Client) {
 	t.Helper()
 	srvConf, _ := h3PKI(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
