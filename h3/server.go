@@ -151,13 +151,13 @@ func (s *Server) Serve(pc net.PacketConn) error {
 		return errors.New("h3: Server.Serve called twice")
 	}
 	s.started = true
-	s.build()
 	tlsConf := http3.ConfigureTLSConfig(s.TLSConfig.Clone())
 	qln, err := quic.ListenEarly(pc, tlsConf, s.quicConfig())
 	if err != nil {
 		s.mu.Unlock()
 		return fmt.Errorf("h3: %w", err)
 	}
+	s.build()
 	ln := newLimitListener(qln, orDefault(s.MaxConns, DefaultMaxConns))
 	s.ln = ln
 	h3srv, wt := s.h3, s.wt

@@ -516,3 +516,24 @@ func TestMaxConns(t *testing.T) {
 		t.Fatal("the second connection was not served after the first closed")
 	}
 }
+
+func TestServeOnClosedSocket(t *testing.T) {
+	tlsConf, _ := testPKI(t)
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.Close()
+	srv := &h3.Server{TLSConfig: tlsConf, Handler: http.NotFoundHandler()}
+	err = srv.Serve(pc)
+	if err == nil || errors.Is(err, h3.ErrServerClosed) {
+		t.Errorf("Serve on a closed socket: %v", err)
+	}
+	// Shutdown and Close after a failed Serve do nothing, and do not panic.
+	if err := srv.Shutdown(context.Background()); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
