@@ -691,3 +691,50 @@ func BenchmarkFastHTTPAltSvc(b *testing.B) {
 		})
 	}
 }
+
+// TestHTTP3ContextEndsOnShutdown: Ctx.Context of an HTTP/3 request ends when Shutdown
+// begins, as on the TCP engines, so a handler waiting on it wraps up.
+func TestHTTP3ContextEndsOnShutdown(t *testing.T) {
+	app := tako.New(tako.Config{Logger: discardLogger()})
+	started := make(chan struct{})
+	app.Get("/wait", func(c *tako.Ctx) error {
+		close(started)
+		select {
+		case <-c.Context().Done():
+			return c.Text("wrapped up")
+		case <-time.After(10 * time.Second):
+			return c.Text("context never ended")
+		}
+	})
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	srvConf, client := h3Client(t)
+	served := make(chan error, 1)
+	go func() { served <- app.ServeHTTP3(pc, srvConf) }()
+	got := make(chan string, 1)
+	go func() {
+		resp, err := client.Get("https://" + pc.LocalAddr().String() + "/wait")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := app.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if body := <-got; body != "wrapped up" {
+		t.Errorf("got %q, want the handler to see its context end", body)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("ServeHTTP3: %v", err)
+	}
+}
