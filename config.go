@@ -119,7 +119,7 @@ type Config struct {
 	Signals *signals.Bus
 
 	// HTTP/3
-	//
+
 	// HTTP3MaxStreams limits the concurrent requests one HTTP/3 connection may have open
 	// (ServeHTTP3). Default 100. The connection limit, idle timeout, header size and the
 	// read and write timeouts come from MaxConns, IdleTimeout, MaxHeaderBytes, ReadTimeout

@@ -32,21 +32,22 @@ func (a *App) ListenHTTP3(addr, certFile, keyFile string) error {
 // certificates; ALPN "h3" is set on a copy of tlsConf. Handlers run on the NetHTTP engine's
 // path (Ctx.HTTP returns the request; Ctx.Protocol says "HTTP/3.0", Ctx.Scheme "https"),
 // whatever Config.Engine is. The limits are Config's HTTP/3 block plus MaxConns (QUIC
-// connections), IdleTimeout, MaxHeaderBytes, ReadTimeout (the body) and WriteTimeout (the response), counted from the
-// start of the handler; 0-RTT is off unless Config.HTTP3Allow0RTT.
+// connections), IdleTimeout, MaxHeaderBytes, ReadTimeout (the body) and WriteTimeout (the
+// response), the last two counted from the start of the handler; 0-RTT is off unless
+// Config.HTTP3Allow0RTT.
 //
 // While it serves, every response on the App's TCP listeners (both engines) carries an
 // Alt-Svc header advertising this port (Config.HTTP3AltSvcPort, HTTP3AltSvcMaxAge), so
 // browsers and curl switch to HTTP/3.
 //
-// It may be called next to Listen, Serve and ListenTLS, for several sockets. App.Shutdown
-// drains it with the rest: a GOAWAY frame, running requests finish, connections close. It
-// blocks until then and returns nil; it returns http.ErrServerClosed if the App was already
-// shut down. pc is not closed.
+// It may be called next to Listen and Serve, for several sockets. App.Shutdown drains it
+// with the rest: a GOAWAY frame, running requests finish, connections close. It blocks
+// until then and returns nil; it returns http.ErrServerClosed if the App was already shut
+// down. pc is not closed.
 func (a *App) ServeHTTP3(pc net.PacketConn, tlsConf *tls.Config) error {
 	a.build()
-	if tlsConf == nil {
-		return errors.New("tako: ServeHTTP3 needs a *tls.Config with a certificate")
+	if pc == nil || tlsConf == nil {
+		return errors.New("tako: ServeHTTP3 needs a packet connection and a *tls.Config with a certificate")
 	}
 	cfg := &a.cfg
 	srv := &h3.Server{
