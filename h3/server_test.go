@@ -264,9 +264,12 @@ func Test0RTT(t *testing.T) {
 			if st.Used0RTT != allow {
 				t.Errorf("Used0RTT = %v with Allow0RTT %v", st.Used0RTT, allow)
 			}
-			// A handler tells early data by r.TLS.HandshakeComplete (Allow0RTT's doc).
-			if early.Load() != allow {
-				t.Errorf("handler saw an early-data request: %v, with Allow0RTT %v", early.Load(), allow)
+			// A handler tells early data by r.TLS.HandshakeComplete (Allow0RTT's doc). With
+			// 0-RTT off, the client's attempt is refused and the request waits for the
+			// handshake. (With it on, whether the request is handled before the handshake
+			// completes depends on timing, so that case is not asserted.)
+			if !allow && early.Load() {
+				t.Error("a request ran before the handshake completed with 0-RTT off")
 			}
 		})
 	}
