@@ -25,7 +25,8 @@ import (
 // HTTP/3), 403 (refused origin), 501 (Config.WebTransport off) or 503 (shutting down).
 // Headers set on c before the call are sent with the 200 response.
 //
-// fn runs before WebTransport returns; c stays valid meanwhile. App.Shutdown closes every
+// fn runs before WebTransport returns; c stays valid meanwhile (c.Protocol is the request's
+// :protocol, "webtransport-h3"). App.Shutdown closes every
 // open session with h3.CodeGoingAway, so that calls on it in fn fail and fn returns, and
 // waits (bounded by its context) until every fn has returned.
 func (c *Ctx) WebTransport(u *h3.Upgrader, fn func(s *h3.Session)) error {
