@@ -71,6 +71,7 @@ type App struct {
 
 	life lifecycle    // signals bus and lifecycle state (lifecycle.go)
 	live liveHandlers // WebSocket and event-stream handlers, waited for by Shutdown
+	h3   http3State   // HTTP/3 servers and the Alt-Svc value they advertise (http3.go)
 }
 
 // New returns an App configured by cfg (the zero Config works; see its field docs for the

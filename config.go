@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tako-go/tako/h3"
 	"github.com/tako-go/tako/parse"
 	"github.com/tako-go/tako/proxyproto"
 	"github.com/tako-go/tako/signals"
@@ -157,6 +158,32 @@ type Config struct {
 	// ran longer is restarted with a fresh count. Default 5; negative: no restarts, the
 	// first child that dies stops them all.
 	PreforkRestarts int
+
+	// HTTP/3
+
+	// HTTP3MaxStreams limits the concurrent requests one HTTP/3 connection may have open
+	// (ServeHTTP3). Default 100. The connection limit, idle timeout, header size and the
+	// read and write timeouts come from MaxConns, IdleTimeout, MaxHeaderBytes, ReadTimeout
+	// and WriteTimeout.
+	HTTP3MaxStreams int64
+	// HTTP3HandshakeTimeout bounds the QUIC and TLS handshake. Default 10s.
+	HTTP3HandshakeTimeout time.Duration
+	// HTTP3Allow0RTT accepts 0-RTT requests from resuming clients, saving a round trip.
+	// Default false: early data can be replayed by an attacker, so enable it only when every
+	// route is safe to run twice (see h3.Server.Allow0RTT).
+	HTTP3Allow0RTT bool
+	// HTTP3AltSvcPort is the UDP port that the Alt-Svc header of TCP responses advertises
+	// while HTTP/3 is served. Default: the port ServeHTTP3 listens on (set it when a load
+	// balancer maps another public port to it).
+	HTTP3AltSvcPort int
+	// HTTP3AltSvcMaxAge is how long clients may remember the Alt-Svc advertisement. Default
+	// 24h. Negative: no Alt-Svc header (clients then find HTTP/3 only through DNS HTTPS
+	// records or configuration).
+	HTTP3AltSvcMaxAge time.Duration
+	// WebTransport accepts WebTransport sessions on HTTP/3 (Ctx.WebTransport). Default
+	// false. With it on, HTTP/3 shutdown refuses new requests and drains running ones but
+	// sends no GOAWAY frame (see h3.Server.WebTransport).
+	WebTransport bool
 }
 
 func (cfg *Config) setDefaults() {
@@ -206,5 +233,12 @@ func (cfg *Config) setDefaults() {
 	}
 	if cfg.PreforkRestarts == 0 {
 		cfg.PreforkRestarts = DefaultPreforkRestarts
+
+	if cfg.HTTP3MaxStreams == 0 {
+		cfg.HTTP3MaxStreams = h3.DefaultMaxIncomingStreams
+	}
+	def(&cfg.HTTP3HandshakeTimeout, h3.DefaultHandshakeTimeout)
+	if cfg.HTTP3AltSvcMaxAge == 0 {
+		cfg.HTTP3AltSvcMaxAge = h3.DefaultAltSvcMaxAge
 	}
 }

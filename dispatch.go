@@ -19,6 +19,9 @@ func (a *App) dispatch(c *Ctx) {
 			a.recovered(c, rec)
 		}
 	}()
+	if v := a.h3.altSvc.Load(); v != nil { // HTTP/3 is served (http3.go)
+		c.setAltSvc(v)
+	}
 	method := c.Method()
 	var path string
 	if c.engine == FastHTTP {
