@@ -233,7 +233,7 @@ func (cfg *Config) setDefaults() {
 	}
 	if cfg.PreforkRestarts == 0 {
 		cfg.PreforkRestarts = DefaultPreforkRestarts
-
+	}
 	if cfg.HTTP3MaxStreams == 0 {
 		cfg.HTTP3MaxStreams = h3.DefaultMaxIncomingStreams
 	}
