@@ -1,7 +1,9 @@
 package tako
 
 import (
+	"crypto/tls"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/tako-go/tako/parse"
@@ -116,6 +118,38 @@ type Config struct {
 	// (TopicStarted, TopicStopping, TopicStopped, TopicRequest; see App.Signals), shared
 	// with the rest of the application. Default nil: App.Signals creates one on demand.
 	Signals *signals.Bus
+
+	// TLS and HTTP/2
+
+	// TLSConfig is the base TLS configuration of ListenTLS, which clones it and adds the
+	// certificate files it is given (with hot reload, see Certificates). Set ClientCAs and
+	// ClientAuth here for mutual TLS (tls.RequireAndVerifyClientCert, or
+	// tls.VerifyClientCertIfGiven for optional client certificates; Ctx.TLS returns the
+	// verified chain). Default nil: TLS 1.2 minimum and Go's defaults. ServeTLS takes its
+	// own *tls.Config and does not read this field.
+	TLSConfig *tls.Config
+	// TLSHandshakeTimeout bounds the TLS handshake of each new connection on ListenTLS and
+	// ServeTLS. Handshakes run on their own goroutines, so a slow or stuck client holds up
+	// nobody else; this bounds how long it holds its connection. Default 10s.
+	TLSHandshakeTimeout time.Duration
+	// DisableH2C turns off HTTP/2 with prior knowledge (h2c) on the FastHTTP engine's
+	// cleartext listeners (Listen, Serve). By default the first bytes of each new
+	// connection are checked for the HTTP/2 connection preface; a connection that starts
+	// with it is handed to Go's HTTP/2 server, any other stays on fasthttp. The check reads
+	// into fasthttp's own buffer on the connection's goroutine, so HTTP/1.1 pays one
+	// comparison per connection and nothing per request. The NetHTTP engine always serves
+	// h2c. The HTTP/1.1 "Upgrade: h2c" handshake is not supported (RFC 9113 deprecates it
+	// and net/http dropped it).
+	DisableH2C bool
+	// HTTP2 configures Go's HTTP/2 server, which serves HTTP/2 on both engines (ALPN "h2"
+	// on ListenTLS and ServeTLS, h2c on cleartext listeners). Zero fields take Tako's
+	// defaults: MaxConcurrentStreams 250 per connection, MaxReadFrameSize 1 MiB,
+	// MaxReceiveBufferPerConnection and MaxReceiveBufferPerStream 1 MiB, WriteByteTimeout
+	// the WriteTimeout (a client that stops reading is dropped), PingTimeout 15s. A
+	// negative duration disables that timeout. The header list limit is MaxHeaderBytes.
+	// Go's server resets connections that open and cancel streams faster than it can
+	// serve them (rapid reset, CVE-2023-44487) whatever this says.
+	HTTP2 http.HTTP2Config
 }
 
 func (cfg *Config) setDefaults() {
@@ -145,4 +179,31 @@ func (cfg *Config) setDefaults() {
 	if cfg.ErrorHandler == nil {
 		cfg.ErrorHandler = DefaultErrorHandler
 	}
+	def(&cfg.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
+	h2 := &cfg.HTTP2
+	if h2.MaxConcurrentStreams <= 0 {
+		h2.MaxConcurrentStreams = DefaultHTTP2MaxConcurrentStreams
+	}
+	if h2.MaxReadFrameSize <= 0 {
+		h2.MaxReadFrameSize = DefaultHTTP2MaxReadFrameSize
+	}
+	if h2.MaxReceiveBufferPerConnection <= 0 {
+		h2.MaxReceiveBufferPerConnection = DefaultHTTP2ReceiveBuffer
+	}
+	if h2.MaxReceiveBufferPerStream <= 0 {
+		h2.MaxReceiveBufferPerStream = DefaultHTTP2ReceiveBuffer
+	}
+	def(&h2.WriteByteTimeout, cfg.WriteTimeout)
+	def(&h2.PingTimeout, 15*time.Second)
+	if h2.SendPingTimeout < 0 {
+		h2.SendPingTimeout = 0
+	}
 }
+
+// Defaults of the TLS and HTTP/2 settings in Config.
+const (
+	DefaultTLSHandshakeTimeout       = 10 * time.Second
+	DefaultHTTP2MaxConcurrentStreams = 250     // streams per connection, as Go's server
+	DefaultHTTP2MaxReadFrameSize     = 1 << 20 // as Go's server
+	DefaultHTTP2ReceiveBuffer        = 1 << 20 // flow-control window, per connection and per stream
+)

@@ -3,6 +3,7 @@ package tako
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -43,6 +44,7 @@ type Ctx struct {
 	status    int          // response status; 0 means 200
 	committed bool         // NetHTTP: WriteHeader has been called
 	streaming bool         // FastHTTP: a stream writer shares the Ctx until it finishes
+	trailers  bool         // SetTrailer was called: HTTP/1.x bodies go chunked
 	refs      atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
 
 	query    url.Values // NetHTTP: parsed query, cached
@@ -85,7 +87,7 @@ func (c *Ctx) reset() {
 	}
 	c.fc, c.w, c.r, c.ep = nil, nil, nil, nil
 	c.params.Reset()
-	c.status, c.committed, c.streaming = 0, false, false
+	c.status, c.committed, c.streaming, c.trailers = 0, false, false, false
 	c.query = nil
 	if cap(c.bodyBuf) > 64<<10 {
 		pool.PutBytes(c.bodyBuf) // do not pin large bodies to a pooled Ctx
@@ -412,6 +414,17 @@ func (c *Ctx) Scheme() string {
 	return "http"
 }
 
+// TLS returns the state of the request's TLS connection (negotiated version and ALPN
+// protocol, server name, and with mutual TLS the client's verified certificate chains in
+// VerifiedChains), or nil on a connection without TLS. On the FastHTTP engine each call
+// returns a fresh copy (an allocation); on NetHTTP it is net/http's Request.TLS.
+func (c *Ctx) TLS() *tls.ConnectionState {
+	if c.engine == FastHTTP {
+		return c.fc.TLSConnectionState()
+	}
+	return c.r.TLS
+}
+
 // Protocol returns the request protocol, such as "HTTP/1.1" or "HTTP/2.0".
 func (c *Ctx) Protocol() string {
 	if c.engine == FastHTTP {
@@ -517,6 +530,66 @@ func (c *Ctx) ResponseHeader(name string) string {
 	return c.w.Header().Get(name)
 }
 
+// SetTrailer sets a response trailer: a header field sent after the body, such as a
+// checksum or a gRPC status. Setting it again replaces the value.
+//
+// On HTTP/1.1 trailers need a chunked body, so SetTrailer must be called before the body
+// is written (before Text, JSON, Write, Stream and the like): the response is then sent
+// chunked, with the names announced in a Trailer header on the FastHTTP engine. Values may
+// change until the handler returns. Over HTTP/2 (always on net/http, App.Handler included)
+// a trailer may also be set for the first time after the body, and in a Stream function
+// (c stays valid there on NetHTTP). On the FastHTTP engine a Stream function must not use
+// c, so HTTP/1.1 stream trailers get their values before Stream is called.
+//
+// Names that RFC 9110 section 6.5.1 forbids in trailers (framing, routing, authentication,
+// Content-Type, Set-Cookie, ...) are refused with an error; so are invalid names and
+// values.
+func (c *Ctx) SetTrailer(name, value string) error {
+	if !validTrailer(name) || !safeHeaderValue(value) {
+		return errString("tako: SetTrailer: " + strconv.Quote(name) + " cannot be a trailer")
+	}
+	c.trailers = true
+	if c.engine == FastHTTP {
+		if err := c.fc.Response.Header.AddTrailer(name); err != nil {
+			return errString("tako: SetTrailer: " + strconv.Quote(name) + ": " + err.Error())
+		}
+		c.fc.Response.Header.Set(name, value)
+		return nil
+	}
+	c.w.Header().Set(http.TrailerPrefix+name, value)
+	return nil
+}
+
+// validTrailer reports whether name is a header name that may be sent as a trailer.
+func validTrailer(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte(name[i]) {
+			return false
+		}
+	}
+	switch strings.ToLower(name) {
+	case "authorization", "cache-control", "connection", "content-encoding", "content-length",
+		"content-range", "content-type", "cookie", "expect", "host", "keep-alive",
+		"location", "max-forwards", "pragma", "proxy-authenticate", "proxy-authorization",
+		"proxy-connection", "range", "set-cookie", "te", "trailer", "transfer-encoding",
+		"upgrade", "www-authenticate":
+		return false
+	}
+	return true
+}
+
+// isTokenByte reports whether b may appear in an RFC 9110 token (a header name).
+func isTokenByte(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
 // SetCookie adds a Set-Cookie header for ck.
 func (c *Ctx) SetCookie(ck *http.Cookie) {
 	c.AddHeader("Set-Cookie", ck.String())
@@ -574,7 +647,9 @@ func (c *Ctx) send(contentType string, b []byte, s string) error {
 	if b != nil {
 		n = len(b)
 	}
-	h.Set("Content-Length", strconv.Itoa(n))
+	if !c.trailers || c.r.ProtoMajor > 1 {
+		h.Set("Content-Length", strconv.Itoa(n)) // HTTP/1.x trailers need a chunked body
+	}
 	c.committed = true
 	c.w.WriteHeader(c.ResponseStatus())
 	var err error
