@@ -11,6 +11,11 @@ require (
 )
 
 require (
+	golang.org/x/net v0.62.0
+	golang.org/x/text v0.43.0 // indirect
+)
+
+require (
 	github.com/andybalholm/brotli v1.3.0
 	github.com/bytedance/gopkg v0.1.3 // indirect
 	github.com/bytedance/sonic/loader v0.5.3 // indirect

@@ -164,8 +164,9 @@ func (h *harness) url(path string) string { return h.scheme + "://" + h.addr + p
 type response struct {
 	status int
 	header http.Header
-	body   string
-	proto  string
+	body    string
+	proto   string
+	trailer http.Header // trailers, read after the body
 }
 
 // do sends a request; hdr holds "Name: value" strings.
@@ -188,7 +189,7 @@ func (h *harness) do(method, path string, body io.Reader, hdr ...string) respons
 	if err != nil {
 		h.t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b), proto: resp.Proto}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b), proto: resp.Proto, trailer: resp.Trailer}
 }
 
 func (h *harness) get(path string, hdr ...string) response {
