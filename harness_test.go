@@ -162,8 +162,8 @@ func (h *harness) url(path string) string { return h.scheme + "://" + h.addr + p
 
 // response is a fully read response.
 type response struct {
-	status int
-	header http.Header
+	status  int
+	header  http.Header
 	body    string
 	proto   string
 	trailer http.Header // trailers, read after the body

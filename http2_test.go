@@ -535,4 +535,3 @@ func TestCurlHTTP2(t *testing.T) {
 		})
 	}
 }
-
