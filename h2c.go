@@ -91,6 +91,7 @@ type h2cConn struct {
 	buf   [len(http2Preface)]byte
 	off   int // h2cReplay: buf[off:n] is still to hand out
 	n     int
+	err   error // h2cReplay: the error of the peeking read, returned with the last byte
 }
 
 // Read reads from the connection; the first Read decides the protocol.
@@ -108,10 +109,13 @@ func (c *h2cConn) readSlow(p []byte) (int, error) {
 	case h2cReplay:
 		n := copy(p, c.buf[c.off:c.n])
 		c.off += n
-		if c.off == c.n {
-			c.state.Store(h2cHTTP1)
+		if c.off < c.n {
+			return n, nil
 		}
-		return n, nil
+		c.state.Store(h2cHTTP1)
+		err := c.err
+		c.err = nil
+		return n, err
 	}
 	// The first Read. Read into p when it can hold the whole preface (fasthttp's buffer
 	// always can), else into buf and replay from there.
@@ -139,14 +143,13 @@ func (c *h2cConn) readSlow(p []byte) (int, error) {
 			c.state.Store(h2cHTTP1)
 			return n, err
 		}
-		c.n = n
-		c.state.Store(h2cReplay)
 		if n == 0 {
 			c.state.Store(h2cHTTP1)
 			return 0, err
 		}
-		k, _ := c.readSlow(p)
-		return k, err
+		c.n, c.err = n, err
+		c.state.Store(h2cReplay)
+		return c.readSlow(p)
 	}
 }
 

@@ -1,0 +1,87 @@
+package tako_test
+
+import (
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/tako-go/tako"
+)
+
+// serveTCP serves app on a loopback TCP listener and returns a raw keep-alive client.
+func serveTCP(tb testing.TB, app *tako.App) (*rawClient, string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		app.Serve(ln)
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		conn.Close()
+		app.Shutdown(tb.Context())
+		<-done
+	})
+	return &rawClient{conn: conn, buf: make([]byte, 4096)}, ln.Addr().String()
+}
+
+// TestH2CZeroAlloc proves that HTTP/1.1 through the h2c-detecting connection wrapper (on by
+// default) allocates nothing per request in steady state, over real loopback TCP, on a
+// listener that does serve h2c.
+func TestH2CZeroAlloc(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation test")
+	}
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	app := allocApp(tako.Config{Logger: discardLogger()})
+	c, addr := serveTCP(t, app)
+	req := []byte(allocCases[0].req)
+	for range 100 {
+		if got := c.roundTrip(t, req); string(got) != allocCases[0].body {
+			t.Fatalf("body %q", got)
+		}
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { c.roundTrip(t, req) }); allocs != 0 {
+		t.Errorf("%v allocs per HTTP/1.1 request through the h2c wrapper, want 0", allocs)
+	}
+	// The same listener serves h2c: the wrapper is there.
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &p}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get("http://" + addr + "/plaintext")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Errorf("h2c request served over %s", resp.Proto)
+	}
+}
+
+// BenchmarkH2CDetect measures HTTP/1.1 keep-alive requests over loopback TCP with h2c
+// detection on (the default) and off: the wrapper's cost per request.
+func BenchmarkH2CDetect(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		off  bool
+	}{{"h2c=on", false}, {"h2c=off", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			c, _ := serveTCP(b, allocApp(tako.Config{Logger: discardLogger(), DisableH2C: tc.off}))
+			req := []byte(allocCases[0].req)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.roundTrip(b, req)
+			}
+		})
+	}
+}
