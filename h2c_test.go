@@ -3,6 +3,7 @@ package tako_test
 import (
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,30 @@ func BenchmarkH2CDetect(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			c, _ := serveTCP(b, allocApp(tako.Config{Logger: discardLogger(), DisableH2C: tc.off}))
 			req := []byte(allocCases[0].req)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.roundTrip(b, req)
+			}
+		})
+	}
+}
+
+// BenchmarkH2CDetectLargeBody is BenchmarkH2CDetect for a 64 KiB response, larger than
+// fasthttp's write buffer: fasthttp sends header and body with one writev only on a bare
+// *net.TCPConn, so through the wrapper they take two writes.
+func BenchmarkH2CDetectLargeBody(b *testing.B) {
+	body := strings.Repeat("x", 64<<10)
+	for _, tc := range []struct {
+		name string
+		off  bool
+	}{{"h2c=on", false}, {"h2c=off", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			app := tako.New(tako.Config{Logger: discardLogger(), DisableH2C: tc.off})
+			app.Get("/large", func(c *tako.Ctx) error { return c.Text(body) })
+			c, _ := serveTCP(b, app)
+			c.buf = make([]byte, 80<<10)
+			req := []byte("GET /large HTTP/1.1\r\nHost: localhost\r\n\r\n")
+			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
 				c.roundTrip(b, req)

@@ -535,3 +535,41 @@ func TestCurlHTTP2(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownGoAway: App.Shutdown sends an idle HTTP/2 connection GOAWAY (NO_ERROR) at
+// once, on both engines, and returns when the client has hung up.
+func TestShutdownGoAway(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			app := tako.New(tako.Config{Engine: e, Logger: discardLogger()})
+			addr, served := startRaw(t, app)
+			c := dialH2C(t, addr)
+			shut := make(chan error, 1)
+			go func() { shut <- app.Shutdown(context.Background()) }()
+			for {
+				f, err := c.fr.ReadFrame()
+				if err != nil {
+					t.Fatalf("no GOAWAY: %v", err)
+				}
+				if ga, ok := f.(*http2.GoAwayFrame); ok {
+					if ga.ErrCode != http2.ErrCodeNo {
+						t.Errorf("GOAWAY %v, want NO_ERROR", ga.ErrCode)
+					}
+					break
+				}
+			}
+			c.Close()
+			select {
+			case err := <-shut:
+				if err != nil {
+					t.Errorf("Shutdown: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Shutdown did not return after the client hung up")
+			}
+			if err := <-served; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		})
+	}
+}
