@@ -130,14 +130,18 @@ type Config struct {
 	TLSConfig *tls.Config
 	// TLSHandshakeTimeout bounds the TLS handshake of each new connection on ListenTLS and
 	// ServeTLS. Handshakes run on their own goroutines, so a slow or stuck client holds up
-	// nobody else; this bounds how long it holds its connection. Default 10s.
+	// nobody else; this bounds how long it holds its connection. Default 10s; negative
+	// disables it (not recommended on a public port).
 	TLSHandshakeTimeout time.Duration
 	// DisableH2C turns off HTTP/2 with prior knowledge (h2c) on the FastHTTP engine's
 	// cleartext listeners (Listen, Serve). By default the first bytes of each new
 	// connection are checked for the HTTP/2 connection preface; a connection that starts
 	// with it is handed to Go's HTTP/2 server, any other stays on fasthttp. The check reads
-	// into fasthttp's own buffer on the connection's goroutine, so HTTP/1.1 pays one
-	// comparison per connection and nothing per request. The NetHTTP engine always serves
+	// into fasthttp's own buffer on the connection's goroutine, under fasthttp's
+	// ReadTimeout, so HTTP/1.1 pays one comparison per connection and nothing per request,
+	// and a client that stalls part-way through the preface is dropped like any slow
+	// client. Connections that are already TLS (a tls.Listener given to Serve) are left
+	// alone: ALPN chooses their protocol (see ServeTLS). The NetHTTP engine always serves
 	// h2c. The HTTP/1.1 "Upgrade: h2c" handshake is not supported (RFC 9113 deprecates it
 	// and net/http dropped it).
 	DisableH2C bool

@@ -133,8 +133,8 @@ func (m *tlsMux) acceptLoop() {
 	for {
 		c, err := m.ln.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() { // as net/http: back off on EMFILE and kin
+			var te interface{ Temporary() bool }
+			if errors.As(err, &te) && te.Temporary() { // as net/http: back off on EMFILE and kin
 				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
 				time.Sleep(backoff)
 				continue
@@ -150,9 +150,14 @@ func (m *tlsMux) acceptLoop() {
 // handshake runs the TLS handshake of raw and hands the connection on.
 func (m *tlsMux) handshake(raw net.Conn) {
 	tc := tls.Server(raw, m.cfg)
-	ctx, cancel := context.WithTimeout(m.ctx, m.app.cfg.TLSHandshakeTimeout)
+	ctx, cancel := m.ctx, context.CancelFunc(nil)
+	if d := m.app.cfg.TLSHandshakeTimeout; d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
 	err := tc.HandshakeContext(ctx)
-	cancel()
+	if cancel != nil {
+		cancel()
+	}
 	if err != nil {
 		var re tls.RecordHeaderError
 		if errors.As(err, &re) && re.Conn != nil && looksLikeHTTP(re.RecordHeader[:]) {
