@@ -141,7 +141,7 @@ type Config struct {
 	// ReadTimeout, so HTTP/1.1 pays one comparison per connection and nothing per request,
 	// and a client that stalls part-way through the preface is dropped like any slow
 	// client. Connections that are already TLS (a tls.Listener given to Serve) are left
-	// alone: ALPN chooses their protocol (see ServeTLS). The NetHTTP engine always serves
+	// alone, as HTTP/1.1; ServeTLS serves HTTP/2 over TLS. The NetHTTP engine always serves
 	// h2c. The HTTP/1.1 "Upgrade: h2c" handshake is not supported (RFC 9113 deprecates it
 	// and net/http dropped it).
 	DisableH2C bool
