@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -572,4 +573,105 @@ func TestShutdownGoAway(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestShutdownUnderLoad shuts the App down while clients keep sending requests over
+// HTTP/1.1, HTTP/2 over TLS and h2c to the same App, on both engines: every request whose
+// handler started gets its whole response; the others fail to connect.
+func TestShutdownUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			app := tako.New(tako.Config{Engine: e, Logger: discardLogger()})
+			var started atomic.Int64
+			app.Get("/work", func(c *tako.Ctx) error {
+				started.Add(1)
+				time.Sleep(20 * time.Millisecond)
+				return c.Text("done")
+			})
+			pki := testPKI(t)
+			tlsAddr := serveTLSNoCleanup(t, app, &tls.Config{Certificates: []tls.Certificate{pki.server}})
+			plainAddr, served := startRaw(t, app)
+
+			var h2c http.Protocols
+			h2c.SetUnencryptedHTTP2(true)
+			clients := []struct {
+				url string
+				c   *http.Client
+			}{
+				{"http://" + plainAddr, &http.Client{Transport: &http.Transport{}}},
+				{"http://" + plainAddr, &http.Client{Transport: &http.Transport{Protocols: &h2c}}},
+				{"https://" + tlsAddr, tlsClient(t, 2)},
+				{"https://" + tlsAddr, tlsClient(t, 1)},
+			}
+			var ok, refused atomic.Int64
+			var unexpected sync.Map
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for _, cl := range clients {
+				for range 4 {
+					wg.Go(func() {
+						for {
+							select {
+							case <-stop:
+								return
+							default:
+							}
+							resp, err := cl.c.Get(cl.url + "/work")
+							if err != nil {
+								if strings.Contains(err.Error(), "connection refused") {
+									refused.Add(1)
+									time.Sleep(5 * time.Millisecond)
+									continue
+								}
+								unexpected.Store(err.Error(), true)
+								continue
+							}
+							b, err := io.ReadAll(resp.Body)
+							resp.Body.Close()
+							if err != nil || string(b) != "done" {
+								unexpected.Store(fmt.Sprintf("%s %q %v", resp.Proto, b, err), true)
+								continue
+							}
+							ok.Add(1)
+						}
+					})
+				}
+			}
+			time.Sleep(300 * time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := app.Shutdown(ctx); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond) // clients now meet closed ports
+			close(stop)
+			wg.Wait()
+			<-served
+			unexpected.Range(func(k, _ any) bool {
+				t.Logf("client error: %v", k)
+				return true
+			})
+			if s, o := started.Load(), ok.Load(); s != o {
+				t.Errorf("%d handlers started, %d responses received whole", s, o)
+			}
+			if refused.Load() == 0 {
+				t.Errorf("no connection was refused after Shutdown")
+			}
+			t.Logf("%d requests served whole, %d refused connections after shutdown", ok.Load(), refused.Load())
+		})
+	}
+}
+
+// serveTLSNoCleanup serves app with ServeTLS(cfg) on loopback; the test shuts it down.
+func serveTLSNoCleanup(t *testing.T, app *tako.App, cfg *tls.Config) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.ServeTLS(ln, cfg)
+	return ln.Addr().String()
 }
