@@ -116,7 +116,8 @@ func (c *Ctx) str(b []byte) string {
 	return b2s(b)
 }
 
-// Engine reports which engine is serving this request.
+// Engine reports which engine is serving this request. HTTP/2 requests to an App on the
+// FastHTTP engine are served by Go's HTTP/2 server, so Engine reports NetHTTP for them.
 func (c *Ctx) Engine() Engine { return c.engine }
 
 // App returns the App serving the request.
@@ -461,12 +462,13 @@ func (c *Ctx) Context() context.Context {
 	return base
 }
 
-// FastHTTP returns the underlying fasthttp request context, or nil on the NetHTTP engine.
+// FastHTTP returns the underlying fasthttp request context, or nil when net/http serves
+// the request (the NetHTTP engine, and HTTP/2 on either engine; see Engine).
 // It is an escape hatch; the zero-copy contract applies to everything read from it.
 func (c *Ctx) FastHTTP() *fasthttp.RequestCtx { return c.fc }
 
-// HTTP returns the underlying net/http response writer and request, or nils on the
-// FastHTTP engine (use WrapHTTP to run net/http code on either engine).
+// HTTP returns the underlying net/http response writer and request, or nils when fasthttp
+// serves the request (see Engine; use WrapHTTP to run net/http code on either engine).
 func (c *Ctx) HTTP() (http.ResponseWriter, *http.Request) { return c.w, c.r }
 
 // ---- response ----

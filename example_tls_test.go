@@ -3,10 +3,14 @@ package tako_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
+	"io"
 	"log"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -73,4 +77,27 @@ func ExampleCertificates() {
 		log.Fatal(err)
 	}
 	log.Fatal(app.ServeTLS(ln, cfg))
+}
+
+// Trailers: a checksum computed while the body is written, sent after it. The in-memory
+// App.Test speaks HTTP/1.1, so the body goes chunked with the trailer at its end.
+func ExampleCtx_SetTrailer() {
+	app := tako.New()
+	app.Get("/report", func(c *tako.Ctx) error {
+		c.SetTrailer("X-Rows", "0") // announced before the body: HTTP/1.1 needs it chunked
+		rows := 0
+		for _, r := range []string{"a", "b", "c"} {
+			c.WriteString(r + "\n")
+			rows++
+		}
+		return c.SetTrailer("X-Rows", strconv.Itoa(rows))
+	})
+	resp, err := app.Test(httptest.NewRequest("GET", "/report", nil))
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body) // trailers are read with the end of the body
+	fmt.Printf("%q %v rows=%s\n", body, resp.TransferEncoding, resp.Trailer.Get("X-Rows"))
+	// Output:
+	// "a\nb\nc\n" [chunked] rows=3
 }
