@@ -18,11 +18,12 @@ const DefaultCertCheckInterval = 5 * time.Second
 // tls.Config (ListenTLS does this for its files).
 //
 // The files are checked during a TLS handshake, at most once per Interval: a changed
-// modification time or size of either file triggers a reload. Reload loads them at once
+// modification time or size of either file triggers a reload (a pair that failed is not
+// tried again until the files change again). Reload loads them at once
 // (call it on SIGHUP, or after a renewal hook such as certbot's --deploy-hook or an ACME
 // client's). A pair that fails to load (a missing file, a key that does not match the
 // certificate, a certificate half-written by a renewal in progress) is reported through
-// OnReload and Err, and the previous certificate stays in use; the next check retries.
+// OnReload and Err, and the previous certificate stays in use.
 // Renew by writing both files and then renaming them into place, and a handshake never
 // sees a half-written pair.
 //
@@ -43,6 +44,7 @@ type Certificates struct {
 	lastCheck         atomic.Int64 // unix nanoseconds of the last look at the files
 	mu                sync.Mutex   // serializes loads
 	stamp             fileStamps   // of the files behind cert
+	bad               fileStamps   // of the files that failed to load last: not retried until they change
 	err               atomic.Pointer[error]
 }
 
@@ -107,7 +109,7 @@ func (c *Certificates) maybeReload() {
 	}
 	st, err := c.stat()
 	c.mu.Lock()
-	same := err == nil && st == c.stamp
+	same := err == nil && (st == c.stamp || st == c.bad)
 	c.mu.Unlock()
 	if same {
 		return
@@ -142,6 +144,7 @@ func (c *Certificates) load() (err error) {
 	if err != nil {
 		return fmt.Errorf("tako: certificates: %w", err)
 	}
+	c.bad = st // until the pair proves good
 	pair, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
 	if err != nil {
 		return fmt.Errorf("tako: certificates %s, %s: %w", c.certFile, c.keyFile, err)
@@ -154,6 +157,7 @@ func (c *Certificates) load() (err error) {
 	if time.Now().After(pair.Leaf.NotAfter) {
 		return fmt.Errorf("tako: certificates %s: the certificate expired on %s", c.certFile, pair.Leaf.NotAfter.Format(time.RFC3339))
 	}
+	c.bad = fileStamps{}
 	c.cert.Store(&pair)
 	c.stamp = st
 	return nil

@@ -288,6 +288,12 @@ func TestCertificatesReload(t *testing.T) {
 	if certs.Err() == nil || lastErr.Load() == nil || *lastErr.Load() == nil {
 		t.Errorf("a bad pair was not reported: Err %v", certs.Err())
 	}
+	// The same bad pair is not tried (nor reported) again until the files change.
+	time.Sleep(5 * time.Millisecond)
+	servedSerial(t, addr)
+	if n := reloads.Load(); n != 2 {
+		t.Errorf("%d reload attempts, want 2 (the renewal, the bad pair once)", n)
+	}
 	// Fixed: the explicit Reload takes it at once, whatever the interval.
 	certs.Interval = -1
 	writePEM(t, third, certFile, keyFile)
