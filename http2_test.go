@@ -675,3 +675,63 @@ func serveTLSNoCleanup(t *testing.T, app *tako.App, cfg *tls.Config) string {
 	go app.ServeTLS(ln, cfg)
 	return ln.Addr().String()
 }
+
+// BenchmarkHTTP2 sends sequential GETs over one h2c connection with the net/http client to
+// Tako (each engine: the FastHTTP engine hands h2c to Go's HTTP/2 server) and to a bare
+// net/http server with the same handler. Client and server share the CPU; compare ratios.
+func BenchmarkHTTP2(b *testing.B) {
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "Hello, World!")
+	})
+	for _, tc := range []struct {
+		name  string
+		serve func(ln net.Listener) (stop func())
+	}{
+		{"tako-fasthttp", func(ln net.Listener) func() {
+			app := allocApp(tako.Config{Logger: discardLogger()})
+			go app.Serve(ln)
+			return func() { app.Shutdown(context.Background()) }
+		}},
+		{"tako-nethttp", func(ln net.Listener) func() {
+			app := allocApp(tako.Config{Engine: tako.NetHTTP, Logger: discardLogger()})
+			go app.Serve(ln)
+			return func() { app.Shutdown(context.Background()) }
+		}},
+		{"bare-nethttp", func(ln net.Listener) func() {
+			var p http.Protocols
+			p.SetHTTP1(true)
+			p.SetUnencryptedHTTP2(true)
+			srv := &http.Server{Handler: bare, Protocols: &p}
+			go srv.Serve(ln)
+			return func() { srv.Close() }
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			stop := tc.serve(ln)
+			defer stop()
+			var p http.Protocols
+			p.SetUnencryptedHTTP2(true)
+			tr := &http.Transport{Protocols: &p}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			url := "http://" + ln.Addr().String() + "/plaintext"
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := client.Get(url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.ProtoMajor != 2 {
+					b.Fatalf("%s", resp.Proto)
+				}
+			}
+		})
+	}
+}
