@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -41,11 +42,12 @@ type Ctx struct {
 	ep     *endpoint
 	params router.Params
 
-	status    int          // response status; 0 means 200
-	committed bool         // NetHTTP: WriteHeader has been called
-	streaming bool         // FastHTTP: a stream writer shares the Ctx until it finishes
-	trailers  bool         // SetTrailer was called: HTTP/1.x bodies go chunked
-	refs      atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
+	status       int          // response status; 0 means 200
+	committed    bool         // NetHTTP: WriteHeader has been called
+	streaming    bool         // FastHTTP: a stream writer shares the Ctx until it finishes
+	trailers     bool         // SetTrailer was called: HTTP/1.x bodies go chunked
+	trailerNames []string     // FastHTTP: the trailers declared, for StreamWriter.SetTrailer
+	refs         atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
 
 	query    url.Values // NetHTTP: parsed query, cached
 	body     []byte     // the body Body returned (fasthttp's buffer or bodyBuf)
@@ -88,6 +90,8 @@ func (c *Ctx) reset() {
 	c.fc, c.w, c.r, c.ep = nil, nil, nil, nil
 	c.params.Reset()
 	c.status, c.committed, c.streaming, c.trailers = 0, false, false, false
+	clear(c.trailerNames)
+	c.trailerNames = c.trailerNames[:0]
 	c.query = nil
 	if cap(c.bodyBuf) > 64<<10 {
 		pool.PutBytes(c.bodyBuf) // do not pin large bodies to a pooled Ctx
@@ -540,8 +544,8 @@ func (c *Ctx) ResponseHeader(name string) string {
 // chunked, with the names announced in a Trailer header on the FastHTTP engine. Values may
 // change until the handler returns. Over HTTP/2 (always on net/http, App.Handler included)
 // a trailer may also be set for the first time after the body, and in a Stream function
-// (c stays valid there on NetHTTP). On the FastHTTP engine a Stream function must not use
-// c, so HTTP/1.1 stream trailers get their values before Stream is called.
+// (through StreamWriter.SetTrailer, which works on every engine and protocol as long as
+// HTTP/1.1 trailers were declared here before Stream).
 //
 // Names that RFC 9110 section 6.5.1 forbids in trailers (framing, routing, authentication,
 // Content-Type, Set-Cookie, ...) are refused with an error; so are invalid names and
@@ -554,6 +558,9 @@ func (c *Ctx) SetTrailer(name, value string) error {
 	if c.engine == FastHTTP {
 		if err := c.fc.Response.Header.AddTrailer(name); err != nil {
 			return errString("tako: SetTrailer: " + strconv.Quote(name) + ": " + err.Error())
+		}
+		if !slices.ContainsFunc(c.trailerNames, func(n string) bool { return strings.EqualFold(n, name) }) {
+			c.trailerNames = append(c.trailerNames, strings.Clone(name))
 		}
 		c.fc.Response.Header.Set(name, value)
 		return nil

@@ -36,18 +36,22 @@ func TestTrailers(t *testing.T) {
 			}
 			return c.SetTrailer("X-Checksum", "abc123") // a new value after the body
 		})
+		lateErr := make(chan error, 1)
 		app.Get("/stream", func(c *tako.Ctx) error {
-			c.SetTrailer("Grpc-Status", "2")
+			c.SetTrailer("Grpc-Status", "2") // declared, with placeholders
 			c.SetTrailer("Grpc-Message", "set before the stream")
-			onNet := c.Engine() == tako.NetHTTP
 			return c.Stream("text/plain", func(w *tako.StreamWriter) error {
 				io.WriteString(w, "part 1,")
 				w.Flush()
 				io.WriteString(w, "part 2")
-				if onNet { // c is valid in the stream function on net/http only
-					c.SetTrailer("Grpc-Status", "0")
-					c.SetTrailer("Grpc-Message", "")
+				// The real values, known at the end.
+				if err := w.SetTrailer("Grpc-Status", "0"); err != nil {
+					return err
 				}
+				if err := w.SetTrailer("Grpc-Message", "fine"); err != nil {
+					return err
+				}
+				lateErr <- w.SetTrailer("X-Undeclared", "1") // HTTP/1.1 on fasthttp: too late
 				return nil
 			})
 		})
@@ -71,12 +75,16 @@ func TestTrailers(t *testing.T) {
 		}
 		r = h.get("/stream")
 		expect(t, r, 200, "part 1,part 2")
-		wantStatus, wantMsg := "2", "set before the stream"
-		if h.requestEngine() == tako.NetHTTP {
-			wantStatus, wantMsg = "0", ""
+		if r.trailer.Get("Grpc-Status") != "0" || r.trailer.Get("Grpc-Message") != "fine" {
+			t.Errorf("stream: trailers %v, want Grpc-Status 0, Grpc-Message fine", r.trailer)
 		}
-		if r.trailer.Get("Grpc-Status") != wantStatus || r.trailer.Get("Grpc-Message") != wantMsg {
-			t.Errorf("stream: trailers %v, want status %q message %q", r.trailer, wantStatus, wantMsg)
+		err := <-lateErr
+		if h.requestEngine() == tako.FastHTTP {
+			if err == nil || r.trailer.Get("X-Undeclared") != "" {
+				t.Errorf("undeclared trailer on fasthttp: error %v, trailers %v", err, r.trailer)
+			}
+		} else if err != nil || r.trailer.Get("X-Undeclared") != "1" {
+			t.Errorf("undeclared trailer on net/http: error %v, trailers %v", err, r.trailer)
 		}
 		expect(t, h.get("/bad"), 200, "")
 	})
@@ -733,5 +741,53 @@ func BenchmarkHTTP2(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestStreamTrailerAfterClientLeft: on the FastHTTP engine a stream function that sets a
+// trailer after the client went away gets an error, and touches no recycled response
+// (run with -race).
+func TestStreamTrailerAfterClientLeft(t *testing.T) {
+	app := tako.New(tako.Config{Logger: discardLogger()})
+	result := make(chan error, 1)
+	app.Get("/s", func(c *tako.Ctx) error {
+		c.SetTrailer("X-Sum", "pending")
+		return c.Stream("text/plain", func(w *tako.StreamWriter) error {
+			for range 1000 {
+				io.WriteString(w, strings.Repeat("x", 1024))
+				if err := w.Flush(); err != nil {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(20 * time.Millisecond) // fasthttp has given up on the response
+			result <- w.SetTrailer("X-Sum", "done")
+			return nil
+		})
+	})
+	app.Get("/other", func(c *tako.Ctx) error { return c.Text("other") })
+	addr, served := startRaw(t, app)
+	defer func() { app.Shutdown(context.Background()); <-served }()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(conn, "GET /s HTTP/1.1\r\nHost: x\r\n\r\n")
+	conn.Read(make([]byte, 4096))
+	conn.Close()
+	// Other requests reuse fasthttp's pooled request contexts meanwhile.
+	for range 20 {
+		resp, err := http.Get("http://" + addr + "/other")
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	select {
+	case err := <-result:
+		if err == nil {
+			t.Error("SetTrailer after the client went away: no error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream function did not notice the client had gone")
 	}
 }
