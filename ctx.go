@@ -543,9 +543,9 @@ func (c *Ctx) ResponseHeader(name string) string {
 // is written (before Text, JSON, Write, Stream and the like): the response is then sent
 // chunked, with the names announced in a Trailer header on the FastHTTP engine. Values may
 // change until the handler returns. Over HTTP/2 (always on net/http, App.Handler included)
-// a trailer may also be set for the first time after the body, and in a Stream function
-// (through StreamWriter.SetTrailer, which works on every engine and protocol as long as
-// HTTP/1.1 trailers were declared here before Stream).
+// a trailer may also be set for the first time after the body. A Stream function sets
+// values known only at the end with StreamWriter.SetTrailer, on every engine and
+// protocol, provided that for HTTP/1.1 the trailer was declared here before Stream.
 //
 // Names that RFC 9110 section 6.5.1 forbids in trailers (framing, routing, authentication,
 // Content-Type, Set-Cookie, ...) are refused with an error; so are invalid names and
