@@ -28,6 +28,7 @@ func init() {
 		transport{name: "h1-tls", engine: tako.FastHTTP, listen: listenTLS(1)},
 		transport{name: "h2c", engine: tako.FastHTTP, listen: listenH2C, lacks: []string{"http1"}},
 		transport{name: "h2c-nethttp", engine: tako.NetHTTP, listen: listenH2C, lacks: []string{"http1"}},
+		transport{name: "h2-tls-nethttp", engine: tako.NetHTTP, listen: listenTLS(2), lacks: []string{"http1"}},
 	)
 }
 
