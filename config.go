@@ -151,8 +151,10 @@ type Config struct {
 	// MaxReceiveBufferPerConnection and MaxReceiveBufferPerStream 1 MiB, WriteByteTimeout
 	// the WriteTimeout (a client that stops reading is dropped), PingTimeout 15s. A
 	// negative duration disables that timeout. The header list limit is MaxHeaderBytes.
-	// Go's server resets connections that open and cancel streams faster than it can
-	// serve them (rapid reset, CVE-2023-44487) whatever this says.
+	// Against rapid reset floods (CVE-2023-44487) Go's server runs at most
+	// MaxConcurrentStreams handlers per connection and ends with GOAWAY
+	// ENHANCE_YOUR_CALM a connection that opens and cancels streams faster than they finish
+	// (TestHTTP2RapidReset).
 	HTTP2 http.HTTP2Config
 }
 
