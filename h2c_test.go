@@ -1,6 +1,7 @@
 package tako_test
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"strings"
@@ -109,4 +110,70 @@ func BenchmarkH2CDetectLargeBody(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestTLSAllocsAsBareTLS: HTTP/1.1 over TLS (ServeTLS, FastHTTP engine, one keep-alive
+// connection) costs per request exactly the allocations crypto/tls makes on a bare TLS
+// connection answering canned responses (Go 1.26's tls.Conn allocates one small reader per
+// record read, on each side): Tako and fasthttp add none.
+func TestTLSAllocsAsBareTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation test")
+	}
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	pki := testPKI(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{pki.server}}
+	dial := func(addr string) *rawClient {
+		conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pki.pool, NextProtos: []string{"http/1.1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		return &rawClient{conn: conn, buf: make([]byte, 4096)}
+	}
+	measure := func(c *rawClient, req []byte, body string) float64 {
+		for range 100 {
+			if got := c.roundTrip(t, req); string(got) != body {
+				t.Fatalf("body %q", got)
+			}
+		}
+		return testing.AllocsPerRun(1000, func() { c.roundTrip(t, req) })
+	}
+
+	// The baseline: a bare TLS server that reads a request and writes a canned response.
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 4096)
+		resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, World!")
+		for {
+			if _, err := conn.Read(buf); err != nil {
+				return
+			}
+			if _, err := conn.Write(resp); err != nil {
+				return
+			}
+		}
+	}()
+	tc := allocCases[0]
+	base := measure(dial(ln.Addr().String()), []byte(tc.req), tc.body)
+
+	app := allocApp(tako.Config{Logger: discardLogger()})
+	c := dial(serveTLS(t, app, cfg))
+	for _, tc := range allocCases[:2] {
+		if allocs := measure(c, []byte(tc.req), tc.body); allocs != base {
+			t.Errorf("%s: %v allocs per HTTP/1.1 request over TLS, want %v as on a bare tls.Conn", tc.name, allocs, base)
+		}
+	}
+	t.Logf("allocs per request over TLS: %v, as on a bare tls.Conn", base)
 }
