@@ -26,6 +26,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"sync"
 	"sync/atomic"
 )
 
@@ -156,12 +157,13 @@ func (c *h2cConn) readSlow(p []byte) (int, error) {
 // handOff gives the connection, with the bytes already read, to the App's HTTP/2 server.
 func (c *h2cConn) handOff(read []byte) {
 	c.state.Store(h2cHandedOff)
-	rc := &replayConn{Conn: c.Conn, pending: append([]byte(nil), read...)}
-	if q := c.app.http2Queue(); q != nil {
-		q.push(rc) // closes rc if the server is shutting down
+	q := c.app.http2Queue()
+	if q == nil || !q.acquire() { // shutting down
+		c.Conn.Close()
 		return
 	}
-	c.Conn.Close()
+	rc := &replayConn{Conn: c.Conn, pending: append([]byte(nil), read...), release: q.release}
+	q.push(rc) // closes rc if the server is shutting down
 }
 
 // Close closes the connection, unless it was handed to the HTTP/2 server.
@@ -183,10 +185,21 @@ func (c *h2cConn) ReadFrom(r io.Reader) (int64, error) {
 // writerOnly hides ReadFrom, so that io.Copy does not call back into h2cConn.ReadFrom.
 type writerOnly struct{ io.Writer }
 
-// replayConn is a connection whose first reads return pending.
+// replayConn is a connection whose first reads return pending, and whose first Close
+// calls release.
 type replayConn struct {
 	net.Conn
 	pending []byte
+	release func()
+	once    sync.Once
+}
+
+func (c *replayConn) Close() error {
+	err := c.Conn.Close()
+	if c.release != nil {
+		c.once.Do(c.release)
+	}
+	return err
 }
 
 func (c *replayConn) Read(p []byte) (int, error) {

@@ -34,7 +34,8 @@ type connQueue struct {
 	ch      chan net.Conn
 	done    chan struct{}
 	once    sync.Once
-	onClose func() // run once by Close (closes the socket listener behind the queue)
+	onClose func()        // run once by Close (closes the socket listener behind the queue)
+	sem     chan struct{} // h2c connections pushed and not yet closed (acquire, release)
 }
 
 func newConnQueue(addr net.Addr, onClose func()) *connQueue {
@@ -48,6 +49,26 @@ func (q *connQueue) Accept() (net.Conn, error) {
 		return c, nil
 	case <-q.done:
 		return nil, net.ErrClosed
+	}
+}
+
+// acquire takes a slot of q.sem for a connection about to be pushed, waiting for one to
+// free up; it reports false if the queue is closed first. release gives it back.
+func (q *connQueue) acquire() bool {
+	if q.sem == nil {
+		return true
+	}
+	select {
+	case q.sem <- struct{}{}:
+		return true
+	case <-q.done:
+		return false
+	}
+}
+
+func (q *connQueue) release() {
+	if q.sem != nil {
+		<-q.sem
 	}
 }
 
@@ -103,6 +124,10 @@ func (a *App) http2Queue() *connQueue {
 	}
 	srv := a.newHTTP2Server()
 	q := newConnQueue(queueAddr{}, nil)
+	// h2c connections leave fasthttp's connection count when they are handed over; this
+	// bounds them by MaxConns. (HTTP/2 over TLS is bounded by ServeTLS's listener, and its
+	// *tls.Conn must reach net/http unwrapped.)
+	q.sem = make(chan struct{}, a.cfg.MaxConns)
 	a.servers = append(a.servers, srv) // as track does; srvMu is held
 	a.h2 = q
 	go func() {

@@ -791,3 +791,34 @@ func TestStreamTrailerAfterClientLeft(t *testing.T) {
 		t.Fatal("the stream function did not notice the client had gone")
 	}
 }
+
+// TestH2CMaxConns: h2c connections handed from fasthttp to the HTTP/2 server still count
+// against MaxConns: the one over the limit waits until another closes.
+func TestH2CMaxConns(t *testing.T) {
+	app := tako.New(tako.Config{MaxConns: 2, Logger: discardLogger()})
+	addr, served := startRaw(t, app)
+	defer func() { app.Shutdown(context.Background()); <-served }()
+	first := dialH2C(t, addr)
+	second := dialH2C(t, addr)
+	defer second.Close()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, http2.ClientPreface)
+	fr := http2.NewFramer(conn, conn)
+	fr.WriteSettings()
+	conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if f, err := fr.ReadFrame(); err == nil {
+		t.Fatalf("a third h2c connection was served over MaxConns 2: %v", f)
+	}
+	first.Close()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	fr = http2.NewFramer(conn, conn) // the timed-out read left the old framer unusable
+	if f, err := fr.ReadFrame(); err != nil {
+		t.Fatalf("the waiting connection was not served once another closed: %v", err)
+	} else if _, ok := f.(*http2.SettingsFrame); !ok {
+		t.Fatalf("got %v, want SETTINGS", f)
+	}
+}
