@@ -37,12 +37,14 @@
 // NetHTTP). Config.TLSConfig adds client certificates (mutual TLS); Ctx.TLS returns the
 // connection state with the verified chain. On cleartext listeners the FastHTTP engine
 // also serves h2c with prior knowledge: a connection opening with the HTTP/2 preface is
-// handed to the HTTP/2 server, at no cost per HTTP/1.1 request (Config.DisableH2C turns it
-// off; the "Upgrade: h2c" dance is not supported, as RFC 9113 deprecates it). Config.HTTP2
+// handed to the HTTP/2 server, with no allocation per HTTP/1.1 request (Config.DisableH2C
+// turns it off; the "Upgrade: h2c" dance is not supported, as RFC 9113 deprecates it).
+// Config.HTTP2
 // holds the HTTP/2 limits (concurrent streams, frame size, flow-control windows; the header
 // list is bounded by MaxHeaderBytes); Go's server resists rapid-reset floods. Ctx.Stream
 // streams over HTTP/2 too, Ctx.BodyReader reads request bodies as they arrive, and
-// Ctx.SetTrailer sends trailers on every protocol. App.Shutdown drains them all at once:
+// Ctx.SetTrailer and StreamWriter.SetTrailer send trailers on every protocol.
+// App.Shutdown drains them all at once:
 // HTTP/2 connections get GOAWAY and finish their streams.
 //
 // # Routes
