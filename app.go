@@ -68,6 +68,7 @@ type App struct {
 	stopping atomic.Bool
 	fastLns  []net.Listener // listeners given to the fasthttp server, closed again by Shutdown
 	servers  []stopper      // other servers (TLS, h2c, HTTP/3, raw TCP/UDP) registered by track
+	h2       *connQueue     // FastHTTP engine: the queue of Go's HTTP/2 server (http2.go), once started
 
 	life lifecycle    // signals bus and lifecycle state (lifecycle.go)
 	live liveHandlers // WebSocket and event-stream handlers, waited for by Shutdown

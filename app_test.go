@@ -12,7 +12,7 @@ import (
 )
 
 func TestRoutingBasics(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/hello", func(c *tako.Ctx) error { return c.Text("hello") })
 		app.Get("/users/:id/posts/:post", func(c *tako.Ctx) error {
@@ -87,7 +87,7 @@ func TestRoutingBasics(t *testing.T) {
 }
 
 func TestRequestAccessors(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/info/:name", func(c *tako.Ctx) error {
 			return c.Text(strings.Join([]string{
@@ -98,8 +98,11 @@ func TestRequestAccessors(t *testing.T) {
 		})
 		h.start()
 		r := h.get("/info/a%20b?q=x%26y&z=1", "X-Test: yes", "Cookie: session=abc; other=1")
-		want := "GET|/info/a b|/info/a%20b|a b|x&y||yes|abc|" + h.addr + "|http|HTTP/1.1|true"
+		want := "GET|/info/a b|/info/a%20b|a b|x&y||yes|abc|" + h.addr + "|" + h.scheme + "|" + r.proto + "|true"
 		expect(t, r, 200, want)
+		if h.scheme != "http" && h.scheme != "https" || r.proto != "HTTP/1.1" && r.proto != "HTTP/2.0" && r.proto != "HTTP/3.0" {
+			t.Errorf("scheme %q, protocol %q", h.scheme, r.proto)
+		}
 	})
 }
 
@@ -108,7 +111,7 @@ func TestResponseWriters(t *testing.T) {
 		ID   int    `json:"id"`
 		Name string `json:"name"`
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/json", func(c *tako.Ctx) error { return c.JSON(&item{ID: 1, Name: "a<b"}) })
 		app.Get("/bytes", func(c *tako.Ctx) error { return c.Bytes("application/octet-stream", []byte{1, 2, 3}) })
@@ -149,7 +152,7 @@ func TestMiddlewareOrder(t *testing.T) {
 			}
 		}
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		g := app.Group("/api", mark("group"))
 		inner := g.Group("/v1", mark("inner"))
@@ -169,7 +172,7 @@ func TestMiddlewareOrder(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{Logger: discardLogger()})
 		app.Get("/teapot", func(c *tako.Ctx) error { return tako.NewError(418, "short and stout") })
 		app.Get("/wrapped", func(c *tako.Ctx) error {
@@ -216,7 +219,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestCustomHandlers(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{
 			NotFound:         func(c *tako.Ctx) error { return c.Status(404).Text("custom 404 " + c.Path()) },
 			MethodNotAllowed: func(c *tako.Ctx) error { return c.Status(405).Text("custom 405 " + c.ResponseHeader("Allow")) },
@@ -236,7 +239,7 @@ type counter struct{ hits *int }
 type userName string
 
 func TestStateAndLocals(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		n := 0
 		tako.SetState(app, counter{hits: &n})

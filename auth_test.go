@@ -24,7 +24,7 @@ func TestBasicAuth(t *testing.T) {
 		"",
 		"Basic " + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("u", 300)+":"+strings.Repeat("p", 300))),
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/", func(c *tako.Ctx) error {
 			u, p, ok := c.BasicAuth()
@@ -59,7 +59,7 @@ func TestBasicAuth(t *testing.T) {
 }
 
 func TestBearerToken(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/", func(c *tako.Ctx) error {
 			tok, ok := c.BearerToken()
@@ -84,7 +84,7 @@ func TestBearerToken(t *testing.T) {
 }
 
 func TestAPIKey(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		hdrAuth, err := tako.NewAPIKeyAuth(tako.APIKeyConfig{Keys: []string{"key-one", "key-two"}})
 		if err != nil {
 			t.Fatal(err)

@@ -1,8 +1,10 @@
 package tako_test
 
 import (
+	"bytes"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -123,5 +125,45 @@ func TestBadInput(t *testing.T) {
 			}
 			stillServing()
 		})
+	})
+}
+
+// TestEarlyAnswerToLargeUpload sends bodies far larger than what the server will read to
+// handlers that answer without reading them (a 413 from the declared length, a 401 before
+// the upload). The client, still sending, must get the answer, not a connection reset:
+// on fasthttp the connection is closed gracefully (the response, then the rest of the body
+// read and dropped for a while), as net/http closes its own.
+func TestEarlyAnswerToLargeUpload(t *testing.T) {
+	runAll(t, func(t *testing.T, h *harness) {
+		app := h.newApp(tako.Config{MaxBodyBytes: 8 << 10, Logger: discardLogger()})
+		app.Post("/upload", func(c *tako.Ctx) error {
+			_, err := c.Body() // 413 at once: Content-Length is over MaxBodyBytes
+			return err
+		})
+		app.Post("/private", func(c *tako.Ctx) error {
+			return tako.NewError(401, "log in first")
+		})
+		h.start()
+		body := bytes.Repeat([]byte("u"), 2<<20)
+		for i := range 10 {
+			for _, tc := range []struct {
+				path   string
+				status int
+			}{{"/upload", 413}, {"/private", 401}} {
+				req, err := http.NewRequest("POST", h.url(tc.path), bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := h.client.Do(req)
+				if err != nil {
+					t.Fatalf("attempt %d, %s: %v", i, tc.path, err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status {
+					t.Fatalf("attempt %d, %s: %d, want %d", i, tc.path, resp.StatusCode, tc.status)
+				}
+			}
+		}
 	})
 }

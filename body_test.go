@@ -16,7 +16,7 @@ import (
 )
 
 func TestBody(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{MaxBodyBytes: 1 << 10, Logger: discardLogger()})
 		app.Post("/echo", func(c *tako.Ctx) error {
 			b, err := c.Body()
@@ -60,7 +60,7 @@ func TestBody(t *testing.T) {
 }
 
 func TestStream(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		release := make(chan struct{})
 		app.Get("/stream", func(c *tako.Ctx) error {
@@ -104,7 +104,13 @@ func TestStream(t *testing.T) {
 func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 	for _, mode := range []string{"poison", "immutable"} {
 		t.Run(mode, func(t *testing.T) {
-			run(t, func(t *testing.T, h *harness) {
+			runAll(t, func(t *testing.T, h *harness) {
+				if mode == "poison" && raceEnabled && h.tr.name == "h3" {
+					// The test reads memory the server overwrites once it has answered (the
+					// deliberate bug); over quic-go's UDP path the race detector sees no
+					// ordering between the two and reports that race.
+					t.Skip("the deliberate race is reported by the race detector over HTTP/3")
+				}
 				cfg := tako.Config{PoisonBuffers: mode == "poison", Immutable: mode == "immutable"}
 				app := h.newApp(cfg)
 				var kept struct {
@@ -129,14 +135,14 @@ func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 					switch {
 					case mode == "immutable" && !intact:
 						t.Errorf("Immutable: kept value %q changed, want %q", got[i], want[i])
-					case mode == "poison" && h.engine == tako.FastHTTP && intact:
+					case mode == "poison" && h.requestEngine() == tako.FastHTTP && intact:
 						t.Errorf("PoisonBuffers: escaped value %q still looks valid", got[i])
-					case mode == "poison" && h.engine == tako.FastHTTP && got[i] != strings.Repeat("\xde", len(want[i])):
+					case mode == "poison" && h.requestEngine() == tako.FastHTTP && got[i] != strings.Repeat("\xde", len(want[i])):
 						t.Errorf("PoisonBuffers: escaped value %q, want 0xDE bytes", got[i])
 					}
 				}
 				// net/http hands out immutable strings, so only the body can be poisoned there.
-				if mode == "poison" && h.engine == tako.NetHTTP && string(kept.body) == "payload" {
+				if mode == "poison" && h.requestEngine() == tako.NetHTTP && string(kept.body) == "payload" {
 					t.Errorf("PoisonBuffers: escaped body %q still looks valid", kept.body)
 				}
 			})
@@ -145,7 +151,7 @@ func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 }
 
 func TestContextCancelledOnShutdown(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		started := make(chan struct{})
 		app.Get("/wait", func(c *tako.Ctx) error {
@@ -167,7 +173,7 @@ func TestContextCancelledOnShutdown(t *testing.T) {
 }
 
 func TestHandlerTimeout(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{HandlerTimeout: 20 * time.Millisecond})
 		app.Get("/slow", func(c *tako.Ctx) error {
 			<-c.Context().Done()

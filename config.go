@@ -1,7 +1,9 @@
 package tako
 
 import (
+	"crypto/tls"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -184,6 +186,46 @@ type Config struct {
 	// false. With it on, HTTP/3 shutdown refuses new requests and drains running ones but
 	// sends no GOAWAY frame (see h3.Server.WebTransport).
 	WebTransport bool
+
+	// TLS and HTTP/2
+
+	// TLSConfig is the base TLS configuration of ListenTLS, which clones it and adds the
+	// certificate files it is given (with hot reload, see Certificates). Set ClientCAs and
+	// ClientAuth here for mutual TLS (tls.RequireAndVerifyClientCert, or
+	// tls.VerifyClientCertIfGiven for optional client certificates; Ctx.TLS returns the
+	// verified chain). Default nil: TLS 1.2 minimum and Go's defaults. ServeTLS takes its
+	// own *tls.Config and does not read this field.
+	TLSConfig *tls.Config
+	// TLSHandshakeTimeout bounds the TLS handshake of each new connection on ListenTLS and
+	// ServeTLS. Handshakes run on their own goroutines, so a slow or stuck client holds up
+	// nobody else; this bounds how long it holds its connection. Default 10s; negative
+	// disables it (not recommended on a public port).
+	TLSHandshakeTimeout time.Duration
+	// DisableH2C turns off HTTP/2 with prior knowledge (h2c) on the FastHTTP engine's
+	// cleartext listeners (Listen, Serve). By default the first bytes of each new
+	// connection are checked for the HTTP/2 connection preface; a connection that starts
+	// with it is handed to Go's HTTP/2 server, any other stays on fasthttp. The check reads
+	// into fasthttp's own buffer on the connection's goroutine, under fasthttp's
+	// ReadTimeout, so HTTP/1.1 pays one comparison per connection and no allocation, and a
+	// client that stalls part-way through the preface is dropped like any slow client.
+	// Responses larger than fasthttp's write buffer lose its single writev through the
+	// wrapper (about 5% on a 64 KiB response over loopback): set DisableH2C if that
+	// matters more than h2c. Connections that are already TLS (a tls.Listener given to Serve) are left
+	// alone, as HTTP/1.1; ServeTLS serves HTTP/2 over TLS. The NetHTTP engine always serves
+	// h2c. The HTTP/1.1 "Upgrade: h2c" handshake is not supported (RFC 9113 deprecates it
+	// and net/http dropped it).
+	DisableH2C bool
+	// HTTP2 configures Go's HTTP/2 server, which serves HTTP/2 on both engines (ALPN "h2"
+	// on ListenTLS and ServeTLS, h2c on cleartext listeners). Zero fields take Tako's
+	// defaults: MaxConcurrentStreams 250 per connection, MaxReadFrameSize 1 MiB,
+	// MaxReceiveBufferPerConnection and MaxReceiveBufferPerStream 1 MiB, WriteByteTimeout
+	// the WriteTimeout (a client that stops reading is dropped), PingTimeout 15s. A
+	// negative duration disables that timeout. The header list limit is MaxHeaderBytes.
+	// Against rapid reset floods (CVE-2023-44487) Go's server runs at most
+	// MaxConcurrentStreams handlers per connection and ends with GOAWAY
+	// ENHANCE_YOUR_CALM a connection that opens and cancels streams faster than they finish
+	// (TestHTTP2RapidReset).
+	HTTP2 http.HTTP2Config
 }
 
 func (cfg *Config) setDefaults() {
@@ -241,4 +283,31 @@ func (cfg *Config) setDefaults() {
 	if cfg.HTTP3AltSvcMaxAge == 0 {
 		cfg.HTTP3AltSvcMaxAge = h3.DefaultAltSvcMaxAge
 	}
+	def(&cfg.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
+	h2 := &cfg.HTTP2
+	if h2.MaxConcurrentStreams <= 0 {
+		h2.MaxConcurrentStreams = DefaultHTTP2MaxConcurrentStreams
+	}
+	if h2.MaxReadFrameSize <= 0 {
+		h2.MaxReadFrameSize = DefaultHTTP2MaxReadFrameSize
+	}
+	if h2.MaxReceiveBufferPerConnection <= 0 {
+		h2.MaxReceiveBufferPerConnection = DefaultHTTP2ReceiveBuffer
+	}
+	if h2.MaxReceiveBufferPerStream <= 0 {
+		h2.MaxReceiveBufferPerStream = DefaultHTTP2ReceiveBuffer
+	}
+	def(&h2.WriteByteTimeout, cfg.WriteTimeout)
+	def(&h2.PingTimeout, 15*time.Second)
+	if h2.SendPingTimeout < 0 {
+		h2.SendPingTimeout = 0
+	}
 }
+
+// Defaults of the TLS and HTTP/2 settings in Config.
+const (
+	DefaultTLSHandshakeTimeout       = 10 * time.Second
+	DefaultHTTP2MaxConcurrentStreams = 250     // streams per connection, as Go's server
+	DefaultHTTP2MaxReadFrameSize     = 1 << 20 // as Go's server
+	DefaultHTTP2ReceiveBuffer        = 1 << 20 // flow-control window, per connection and per stream
+)

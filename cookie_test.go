@@ -12,7 +12,7 @@ import (
 )
 
 func TestCookiesRead(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/", func(c *tako.Ctx) error {
 			var all []string
@@ -40,7 +40,7 @@ func TestCookieWriteAllAttributes(t *testing.T) {
 		Expires: expires, MaxAge: 3600, Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Partitioned: true,
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/", func(c *tako.Ctx) error {
 			c.SetCookie(want)
@@ -138,7 +138,7 @@ func cookieApp(h *harness, set func(c *tako.Ctx, ck *http.Cookie) error, get fun
 
 func TestSignedCookie(t *testing.T) {
 	oldKey, newKey := tako.GenerateCookieKey(), tako.GenerateCookieKey()
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		signer := mustSigner(t, oldKey)
 		cookieApp(h, signer.SetCookie, signer.Cookie)
 		r := h.get("/set")
@@ -207,7 +207,7 @@ func TestSignedCookie(t *testing.T) {
 
 func TestPrivateCookie(t *testing.T) {
 	oldKey, newKey := tako.GenerateCookieKey(), tako.GenerateCookieKey()
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		priv := mustCipher(t, oldKey)
 		cookieApp(h, func(c *tako.Ctx, ck *http.Cookie) error { priv.SetCookie(c, ck); return nil }, priv.Cookie)
 		r := h.get("/set")

@@ -3,12 +3,14 @@ package tako
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -40,16 +42,19 @@ type Ctx struct {
 	ep     *endpoint
 	params router.Params
 
-	status    int          // response status; 0 means 200
-	committed bool         // NetHTTP: WriteHeader has been called
-	streaming bool         // FastHTTP: a stream writer shares the Ctx until it finishes
-	refs      atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
+	status       int          // response status; 0 means 200
+	committed    bool         // NetHTTP: WriteHeader has been called
+	streaming    bool         // FastHTTP: a stream writer shares the Ctx until it finishes
+	trailers     bool         // SetTrailer was called: HTTP/1.x bodies go chunked
+	trailerNames []string     // FastHTTP: the trailers declared, for StreamWriter.SetTrailer
+	refs         atomic.Int32 // FastHTTP streaming: dispatch and the stream writer each hold one
 
 	query    url.Values // NetHTTP: parsed query, cached
 	body     []byte     // the body Body returned (fasthttp's buffer or bodyBuf)
 	bodyBuf  []byte     // owned buffer for bodies read from a stream, pooled by size
 	bodyRead bool
 	bodyRd   bytes.Reader
+	stream   countingReader // FastHTTP: the streamed request body, counting what was read
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -85,7 +90,9 @@ func (c *Ctx) reset() {
 	}
 	c.fc, c.w, c.r, c.ep = nil, nil, nil, nil
 	c.params.Reset()
-	c.status, c.committed, c.streaming = 0, false, false
+	c.status, c.committed, c.streaming, c.trailers = 0, false, false, false
+	clear(c.trailerNames)
+	c.trailerNames = c.trailerNames[:0]
 	c.query = nil
 	if cap(c.bodyBuf) > 64<<10 {
 		pool.PutBytes(c.bodyBuf) // do not pin large bodies to a pooled Ctx
@@ -94,6 +101,7 @@ func (c *Ctx) reset() {
 	c.body = nil
 	c.bodyRead = false
 	c.bodyRd.Reset(nil)
+	c.stream = countingReader{}
 	c.ctx, c.cancel = nil, nil
 	clear(c.locals)
 	c.locals = c.locals[:0]
@@ -114,7 +122,8 @@ func (c *Ctx) str(b []byte) string {
 	return b2s(b)
 }
 
-// Engine reports which engine is serving this request.
+// Engine reports which engine is serving this request. HTTP/2 requests to an App on the
+// FastHTTP engine are served by Go's HTTP/2 server, so Engine reports NetHTTP for them.
 func (c *Ctx) Engine() Engine { return c.engine }
 
 // App returns the App serving the request.
@@ -298,7 +307,7 @@ func (c *Ctx) Body() ([]byte, error) {
 	}
 	var src io.Reader
 	if c.engine == FastHTTP {
-		src = c.fc.RequestBodyStream()
+		src = c.bodyStream()
 		if src == nil {
 			b := c.fc.Request.Body()
 			if int64(len(b)) > max {
@@ -367,7 +376,7 @@ func readLimited(dst []byte, r io.Reader, max int64) ([]byte, error) {
 // decides how much to accept). Do not mix with Body.
 func (c *Ctx) BodyReader() io.Reader {
 	if c.engine == FastHTTP {
-		if s := c.fc.RequestBodyStream(); s != nil {
+		if s := c.bodyStream(); s != nil {
 			return s
 		}
 		c.bodyRd.Reset(c.fc.Request.Body())
@@ -412,6 +421,17 @@ func (c *Ctx) Scheme() string {
 	return "http"
 }
 
+// TLS returns the state of the request's TLS connection (negotiated version and ALPN
+// protocol, server name, and with mutual TLS the client's verified certificate chains in
+// VerifiedChains), or nil on a connection without TLS. On the FastHTTP engine each call
+// returns a fresh copy (an allocation); on NetHTTP it is net/http's Request.TLS.
+func (c *Ctx) TLS() *tls.ConnectionState {
+	if c.engine == FastHTTP {
+		return c.fc.TLSConnectionState()
+	}
+	return c.r.TLS
+}
+
 // Protocol returns the request protocol, such as "HTTP/1.1" or "HTTP/2.0".
 func (c *Ctx) Protocol() string {
 	if c.engine == FastHTTP {
@@ -448,12 +468,13 @@ func (c *Ctx) Context() context.Context {
 	return base
 }
 
-// FastHTTP returns the underlying fasthttp request context, or nil on the NetHTTP engine.
+// FastHTTP returns the underlying fasthttp request context, or nil when net/http serves
+// the request (the NetHTTP engine, and HTTP/2 on either engine; see Engine).
 // It is an escape hatch; the zero-copy contract applies to everything read from it.
 func (c *Ctx) FastHTTP() *fasthttp.RequestCtx { return c.fc }
 
-// HTTP returns the underlying net/http response writer and request, or nils on the
-// FastHTTP engine (use WrapHTTP to run net/http code on either engine).
+// HTTP returns the underlying net/http response writer and request, or nils when fasthttp
+// serves the request (see Engine; use WrapHTTP to run net/http code on either engine).
 func (c *Ctx) HTTP() (http.ResponseWriter, *http.Request) { return c.w, c.r }
 
 // ---- response ----
@@ -488,6 +509,17 @@ func (c *Ctx) SetHeader(name, value string) {
 	c.w.Header().Set(name, value)
 }
 
+// safeHeaderValue reports whether v has no control characters other than tab, so it can be
+// written as a header value unchanged.
+func safeHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // AddHeader adds a value to a response header.
 func (c *Ctx) AddHeader(name, value string) {
 	if c.engine == FastHTTP {
@@ -504,6 +536,69 @@ func (c *Ctx) ResponseHeader(name string) string {
 		return b2s(c.fc.Response.Header.Peek(name))
 	}
 	return c.w.Header().Get(name)
+}
+
+// SetTrailer sets a response trailer: a header field sent after the body, such as a
+// checksum or a gRPC status. Setting it again replaces the value.
+//
+// On HTTP/1.1 trailers need a chunked body, so SetTrailer must be called before the body
+// is written (before Text, JSON, Write, Stream and the like): the response is then sent
+// chunked, with the names announced in a Trailer header on the FastHTTP engine. Values may
+// change until the handler returns. Over HTTP/2 (always on net/http, App.Handler included)
+// a trailer may also be set for the first time after the body. A Stream function sets
+// values known only at the end with StreamWriter.SetTrailer, on every engine and
+// protocol, provided that for HTTP/1.1 the trailer was declared here before Stream.
+//
+// Names that RFC 9110 section 6.5.1 forbids in trailers (framing, routing, authentication,
+// Content-Type, Set-Cookie, ...) are refused with an error; so are invalid names and
+// values.
+func (c *Ctx) SetTrailer(name, value string) error {
+	if !validTrailer(name) || !safeHeaderValue(value) {
+		return errString("tako: SetTrailer: " + strconv.Quote(name) + " cannot be a trailer")
+	}
+	c.trailers = true
+	if c.engine == FastHTTP {
+		if err := c.fc.Response.Header.AddTrailer(name); err != nil {
+			return errString("tako: SetTrailer: " + strconv.Quote(name) + ": " + err.Error())
+		}
+		if !slices.ContainsFunc(c.trailerNames, func(n string) bool { return strings.EqualFold(n, name) }) {
+			c.trailerNames = append(c.trailerNames, strings.Clone(name))
+		}
+		c.fc.Response.Header.Set(name, value)
+		return nil
+	}
+	c.w.Header().Set(http.TrailerPrefix+name, value)
+	return nil
+}
+
+// validTrailer reports whether name is a header name that may be sent as a trailer.
+func validTrailer(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte(name[i]) {
+			return false
+		}
+	}
+	switch strings.ToLower(name) {
+	case "authorization", "cache-control", "connection", "content-encoding", "content-length",
+		"content-range", "content-type", "cookie", "expect", "host", "keep-alive",
+		"location", "max-forwards", "pragma", "proxy-authenticate", "proxy-authorization",
+		"proxy-connection", "range", "set-cookie", "te", "trailer", "transfer-encoding",
+		"upgrade", "www-authenticate":
+		return false
+	}
+	return true
+}
+
+// isTokenByte reports whether b may appear in an RFC 9110 token (a header name).
+func isTokenByte(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
 }
 
 // SetCookie adds a Set-Cookie header for ck.
@@ -563,7 +658,9 @@ func (c *Ctx) send(contentType string, b []byte, s string) error {
 	if b != nil {
 		n = len(b)
 	}
-	h.Set("Content-Length", strconv.Itoa(n))
+	if !c.trailers || c.r.ProtoMajor > 1 {
+		h.Set("Content-Length", strconv.Itoa(n)) // HTTP/1.x trailers need a chunked body
+	}
 	c.committed = true
 	c.w.WriteHeader(c.ResponseStatus())
 	var err error

@@ -20,11 +20,32 @@
 // # Engines
 //
 // App.Listen and App.Serve run Config.Engine: FastHTTP (the default; HTTP/1.1, no
-// allocations per request in steady state) or NetHTTP (HTTP/1.1 and h2c). App.Handler
+// allocations per request in steady state, h2c handed to Go's HTTP/2 server) or NetHTTP
+// (HTTP/1.1 and h2c). App.Handler
 // (the App itself is an http.Handler) serves through any net/http server, httptest
 // included, and App.NewHTTPServer builds a configured *http.Server for TLS and HTTP/2.
 // App.Test runs one request in memory through the configured engine. One Ctx type serves
 // both engines; the difference shows only in the escape hatches Ctx.FastHTTP and Ctx.HTTP.
+//
+// # Transports: TLS, HTTP/2, h2c
+//
+// App.ListenTLS (certificate files, reloaded when they change; see Certificates) and
+// App.ServeTLS (any *tls.Config) serve HTTP/2 and HTTP/1.1 on one TLS port: each handshake
+// runs on its own goroutine under Config.TLSHandshakeTimeout, then ALPN "h2" goes to Go's
+// HTTP/2 server and anything else to the App's engine, with the same handlers (on the
+// FastHTTP engine an HTTP/2 request reaches its Ctx through net/http: Ctx.Engine says
+// NetHTTP). Config.TLSConfig adds client certificates (mutual TLS); Ctx.TLS returns the
+// connection state with the verified chain. On cleartext listeners the FastHTTP engine
+// also serves h2c with prior knowledge: a connection opening with the HTTP/2 preface is
+// handed to the HTTP/2 server, with no allocation per HTTP/1.1 request (Config.DisableH2C
+// turns it off; the "Upgrade: h2c" dance is not supported, as RFC 9113 deprecates it).
+// Config.HTTP2
+// holds the HTTP/2 limits (concurrent streams, frame size, flow-control windows; the header
+// list is bounded by MaxHeaderBytes); Go's server resists rapid-reset floods. Ctx.Stream
+// streams over HTTP/2 too, Ctx.BodyReader reads request bodies as they arrive, and
+// Ctx.SetTrailer and StreamWriter.SetTrailer send trailers on every protocol.
+// App.Shutdown drains them all at once:
+// HTTP/2 connections get GOAWAY and finish their streams.
 //
 // # Routes
 //

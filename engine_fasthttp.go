@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -28,9 +30,77 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 	a.dispatch(c)
 	if c.streaming {
 		a.releaseStream(c) // the stream writer may still be running
-	} else {
-		a.ctxPool.Put(c)
+		return
 	}
+	if fc.RequestBodyStream() != nil && !fc.Hijacked() {
+		if cl := int64(fc.Request.Header.ContentLength()); cl-c.stream.n > maxUnreadBody {
+			// The handler answered without reading most of a large body (a 413, a 401
+			// before an upload, ...). fasthttp would close the connection at once, and a
+			// close with unread data makes the kernel send a reset that can destroy the
+			// response before the client has read it: close it gracefully instead. (The
+			// response is written by the hijack handler: fasthttp runs none after a
+			// response that closes the connection.)
+			fc.SetConnectionClose()
+			fc.HijackSetNoResponse(true)
+			fc.Hijack(func(conn net.Conn) {
+				if _, err := fc.Response.WriteTo(conn); err == nil {
+					lingerClose(conn)
+				}
+			})
+		}
+	}
+	a.ctxPool.Put(c)
+}
+
+// maxUnreadBody is how much of a request body fasthttp discards after the handler to keep
+// the connection (its maxUnreadStreamBodySize); with more left over it closes it.
+const maxUnreadBody = 256 << 10
+
+// lingerTime is how long lingerClose keeps reading a closing connection, as net/http's
+// server does (rstAvoidanceDelay).
+const lingerTime = 500 * time.Millisecond
+
+// lingerClose closes a connection whose client may still be sending a request body the
+// server will not read, after the response (sent with Connection: close) has gone out:
+// it shuts down the writing side, so the client sees the end of the response, then reads
+// and drops what arrives for lingerTime, so that the kernel has no unread data to answer
+// with a reset while the client is still reading the response (RFC 9112 section 9.6).
+func lingerClose(c net.Conn) {
+	raw := c
+	if u, ok := c.(interface{ UnsafeConn() net.Conn }); ok {
+		raw = u.UnsafeConn()
+	}
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.SetReadDeadline(time.Now().Add(lingerTime))
+	io.Copy(io.Discard, c)
+}
+
+// bodyStream returns the streamed request body (FastHTTP: bodies over MaxBodyBytes reach
+// the handler as a stream), counting what is read from it, or nil when the body was read
+// into memory.
+func (c *Ctx) bodyStream() io.Reader {
+	if c.stream.r == nil {
+		s := c.fc.RequestBodyStream()
+		if s == nil {
+			return nil
+		}
+		c.stream.r = s
+	}
+	return &c.stream
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.n += int64(n)
+	return n, err
 }
 
 // conflictingFraming reports whether raw request headers contain a Content-Length field; it

@@ -34,9 +34,10 @@ func (a *App) Handler() http.Handler {
 
 // NewHTTPServer returns an *http.Server for the App with the Config's limits applied:
 // timeouts, MaxHeaderBytes, HTTP/1.1 and h2c (unencrypted HTTP/2, with prior knowledge)
-// enabled through Protocols, and request contexts that end when the App shuts down. Serve
-// uses it on the NetHTTP engine; use it directly to add TLS (ServeTLS enables HTTP/2 over
-// TLS) or other options. App.Shutdown does not know about servers created this way.
+// enabled through Protocols, Config.HTTP2, and request contexts that end when the App
+// shuts down. Serve uses it on the NetHTTP engine; use it directly for options Tako does
+// not set (App.ServeTLS and App.ListenTLS serve TLS and HTTP/2 with shutdown included).
+// App.Shutdown does not know about servers created this way.
 func (a *App) NewHTTPServer() *http.Server {
 	a.build()
 	cfg := &a.cfg
@@ -44,6 +45,7 @@ func (a *App) NewHTTPServer() *http.Server {
 	p.SetHTTP1(true)
 	p.SetHTTP2(true)
 	p.SetUnencryptedHTTP2(true)
+	h2 := cfg.HTTP2
 	return &http.Server{
 		Handler:           a,
 		ReadTimeout:       cfg.ReadTimeout,
@@ -52,6 +54,7 @@ func (a *App) NewHTTPServer() *http.Server {
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		Protocols:         &p,
+		HTTP2:             &h2,
 		BaseContext:       func(net.Listener) context.Context { return a.baseCtx },
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}

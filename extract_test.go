@@ -11,7 +11,7 @@ import (
 )
 
 func TestHeadersAndParams(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/h", func(c *tako.Ctx) error {
 			var hs []string
@@ -40,7 +40,7 @@ func TestHeadersAndParams(t *testing.T) {
 }
 
 func TestParamAsQueryAs(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/n/:id", func(c *tako.Ctx) error {
 			id, err := tako.ParamAs[int64](c, "id")
@@ -83,7 +83,7 @@ func TestParamAsQueryAs(t *testing.T) {
 }
 
 func TestFormValueAndBody(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{MaxBodyBytes: 64})
 		app.Post("/form", func(c *tako.Ctx) error {
 			a, err := c.FormValue("a")
@@ -123,7 +123,7 @@ func TestFormValueAndBody(t *testing.T) {
 
 func TestState(t *testing.T) {
 	type db struct{ name string }
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		tako.SetState(app, &db{name: "main"})
 		app.Get("/", func(c *tako.Ctx) error { return c.Text(tako.State[*db](c).name) })

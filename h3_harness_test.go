@@ -22,7 +22,7 @@ import (
 // HTTP/3 joins the transports runAll runs: the App served by ServeHTTP3 (on the net/http
 // engine's path) to quic-go's HTTP/3 client.
 func init() {
-	transports = append(transports, transport{name: "h3", engine: tako.NetHTTP, listen: listenHTTP3})
+	transports = append(transports, transport{name: "h3", engine: tako.NetHTTP, listen: listenHTTP3, lacks: []string{"http1", "tcp"}})
 }
 
 // listenHTTP3 serves app with ServeHTTP3 on a loopback UDP socket and returns quic-go's

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ type transport struct {
 	// (host:port) and URL scheme the client uses, a client for it (redirects not followed,
 	// compression off), and serve, which blocks serving until app.Shutdown.
 	listen func(t *testing.T, app *tako.App) (addr, scheme string, client *http.Client, serve func() error)
+	// lacks names the features (see harness.needs) this transport does not have.
+	lacks []string
 }
 
 // transports are those runAll runs a test over; the first len(engines) are HTTP/1.1 on each
@@ -89,6 +92,30 @@ func runOver(t *testing.T, trs []transport, body func(t *testing.T, h *harness))
 	}
 }
 
+// needs skips the test on a transport that lacks feature, one of:
+//
+//	"http1" HTTP/1.x on the wire (Connection and Transfer-Encoding headers, chunked
+//	        framing, Expect: 100-continue, Upgrade, WebSocket handshakes)
+//	"tcp"   the server listens on TCP (not so for HTTP/3, on UDP)
+//
+// Transports declare what they lack in transport.lacks; HTTP/2 lacks "http1", HTTP/3 both.
+func (h *harness) needs(feature string) {
+	h.t.Helper()
+	if h.tr != nil && slices.Contains(h.tr.lacks, feature) {
+		h.t.Skipf("transport %s lacks %s", h.tr.name, feature)
+	}
+}
+
+// requestEngine is the engine that serves the harness's requests, as Ctx.Engine reports it:
+// Go's net/http (or quic-go's http3, also through App.ServeHTTP) serves HTTP/2 and HTTP/3
+// for an App on either engine.
+func (h *harness) requestEngine() tako.Engine {
+	if h.tr != nil && slices.Contains(h.tr.lacks, "http1") {
+		return tako.NetHTTP
+	}
+	return h.engine
+}
+
 // newApp returns an App for the harness's engine; cfg may override limits.
 func (h *harness) newApp(cfg ...tako.Config) *tako.App {
 	var c tako.Config
@@ -112,6 +139,9 @@ func (h *harness) start() {
 	h.served = make(chan error, 1)
 	go func() { h.served <- serve() }()
 	h.t.Cleanup(func() {
+		// Idle client connections go first: an HTTP/2 server waits a second after its
+		// GOAWAY for the client to hang up.
+		h.client.CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := h.app.Shutdown(ctx); err != nil {
@@ -132,10 +162,11 @@ func (h *harness) url(path string) string { return h.scheme + "://" + h.addr + p
 
 // response is a fully read response.
 type response struct {
-	status int
-	header http.Header
-	body   string
-	proto  string
+	status  int
+	header  http.Header
+	body    string
+	proto   string
+	trailer http.Header // trailers, read after the body
 }
 
 // do sends a request; hdr holds "Name: value" strings.
@@ -158,7 +189,7 @@ func (h *harness) do(method, path string, body io.Reader, hdr ...string) respons
 	if err != nil {
 		h.t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b), proto: resp.Proto}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b), proto: resp.Proto, trailer: resp.Trailer}
 }
 
 func (h *harness) get(path string, hdr ...string) response {

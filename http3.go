@@ -7,7 +7,6 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/quic-go/quic-go"
 	"github.com/tako-go/tako/h3"
@@ -68,7 +67,7 @@ func (a *App) ServeHTTP3(pc net.PacketConn, tlsConf *tls.Config) error {
 	if err := a.track(srv); err != nil {
 		return err
 	}
-	a.emitStartedAddr(pc.LocalAddr())
+	a.emitStarted(pc.LocalAddr())
 	a.h3.serving(a, pc.LocalAddr())
 	defer a.h3.stopped()
 	err := srv.Serve(pc)
@@ -85,15 +84,6 @@ func (a *App) http3ConnContext(ctx context.Context, _ *quic.Conn) context.Contex
 	stop := context.AfterFunc(a.baseCtx, cancel)
 	context.AfterFunc(ctx, func() { stop() })
 	return ctx
-}
-
-// emitStartedAddr publishes TopicStarted for a packet listener (emitStarted's twin).
-func (a *App) emitStartedAddr(addr net.Addr) {
-	s := a.life.sig.Load()
-	if s == nil || a.stopping.Load() || s.started.Subscribers() == 0 {
-		return
-	}
-	s.started.Publish(a.baseCtx, AppEvent{Addr: addr.String(), Engine: a.cfg.Engine, At: time.Now()})
 }
 
 // http3State tracks the App's HTTP/3 servers and the Alt-Svc header value TCP responses

@@ -14,7 +14,7 @@ import (
 )
 
 func TestMount(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Use(func(next tako.Handler) tako.Handler {
 			return func(c *tako.Ctx) error { c.AddHeader("X-Order", "parent"); return next(c) }
@@ -66,7 +66,7 @@ func TestWrapMiddleware(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{Logger: discardLogger()})
 		app.Use(tako.WrapMiddleware(tag))
 		app.Get("/p/:id", func(c *tako.Ctx) error { return c.Status(201).Text("id " + c.Param("id")) })

@@ -122,7 +122,7 @@ func TestJWT(t *testing.T) {
 		{"malformed", "abc.def.ghi", "", "malformed"},
 	}
 
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		v, err := tako.NewJWTVerifier(tako.JWTConfig{
 			Algorithms: []string{"HS256", "RS256", "PS256", "ES256", "EdDSA"},
 			HMACKeys:   [][]byte{secret, oldSecret},
@@ -225,7 +225,7 @@ func base64url(s string) string { return base64.RawURLEncoding.EncodeToString([]
 
 func TestRequireJWT(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef")
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		v, err := tako.NewJWTVerifier(tako.JWTConfig{Algorithms: []string{"HS256"}, HMACKeys: [][]byte{secret}})
 		if err != nil {
 			t.Fatal(err)

@@ -55,7 +55,7 @@ func (r *recorder[T]) next(t *testing.T) signals.Message[T] {
 }
 
 func TestLifecycleSignals(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		bus := signals.New()
 		events := record[tako.AppEvent](t, bus, "tako.app.>")
 		h.newApp(tako.Config{Signals: bus, Logger: discardLogger()})
@@ -105,7 +105,7 @@ func TestLifecycleSignals(t *testing.T) {
 // TestStoppedWaitsForRequests: TopicStopped comes after in-flight requests finished, so a
 // subscriber may stop what handlers use.
 func TestStoppedAfterInFlight(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		bus := signals.New()
 		h.newApp(tako.Config{Signals: bus, Logger: discardLogger()})
 		entered, release := make(chan struct{}), make(chan struct{})
@@ -149,7 +149,7 @@ func TestStoppedAfterInFlight(t *testing.T) {
 }
 
 func TestRequestSignal(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		h.newApp(tako.Config{Logger: discardLogger()})
 		reqs := record[tako.RequestEvent](t, h.app.Signals(), tako.TopicRequest)
 		h.app.Get("/users/:id", func(c *tako.Ctx) error { return c.Text(c.Param("id")) })

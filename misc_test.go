@@ -13,7 +13,7 @@ import (
 )
 
 func TestOverridesAndOptions(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{DisableAutoOptions: true})
 		app.Get("/r", func(c *tako.Ctx) error { return c.Text("get") })
 		app.Head("/r", func(c *tako.Ctx) error { c.SetHeader("X-Head", "explicit"); return c.NoContent() })
@@ -35,7 +35,7 @@ func TestOverridesAndOptions(t *testing.T) {
 }
 
 func TestCopiesAndQueryValues(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		var kept []string
 		app.Get("/c/:id", func(c *tako.Ctx) error {
@@ -125,7 +125,7 @@ func TestGroupMountAndRoutes(t *testing.T) {
 }
 
 func TestHeaderInjection(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Get("/", func(c *tako.Ctx) error {
 			c.SetHeader("Content-Type", "text/plain\r\nX-Evil: 1")

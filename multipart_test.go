@@ -83,7 +83,7 @@ func TestMultipartForm(t *testing.T) {
 	// (StreamRequestBody), so both engines read it from the connection.
 	for _, maxBody := range []int64{0, 1024} {
 		t.Run(fmt.Sprintf("MaxBodyBytes=%d", maxBody), func(t *testing.T) {
-			run(t, func(t *testing.T, h *harness) {
+			runAll(t, func(t *testing.T, h *harness) {
 				dir := t.TempDir()
 				app := h.newApp(tako.Config{MaxBodyBytes: maxBody})
 				app.Post("/", func(c *tako.Ctx) error {
@@ -137,7 +137,7 @@ func TestMultipartLimits(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			run(t, func(t *testing.T, h *harness) {
+			runAll(t, func(t *testing.T, h *harness) {
 				dir := t.TempDir()
 				lim := tc.lim
 				lim.TempDir = dir
@@ -167,7 +167,7 @@ func TestMultipartLimits(t *testing.T) {
 // TestMultipartSpillRemovedAfterHandler checks that spill files are removed when the
 // request ends even when the handler succeeds and never closes anything.
 func TestMultipartSpillRemovedAfterHandler(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		dir := t.TempDir()
 		app := h.newApp()
 		app.Post("/", func(c *tako.Ctx) error {
@@ -185,7 +185,7 @@ func TestMultipartSpillRemovedAfterHandler(t *testing.T) {
 }
 
 func TestMultipartStream(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{MaxBodyBytes: 1024})
 		app.Post("/", func(c *tako.Ctx) error {
 			mr, err := c.Multipart(tako.MultipartLimits{MaxPartBytes: 64 << 10})

@@ -12,7 +12,7 @@ import (
 )
 
 func TestProtobuf(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{MaxBodyBytes: 1 << 10})
 		app.Post("/echo", func(c *tako.Ctx) error {
 			in := &structpb.Struct{}

@@ -21,20 +21,21 @@ func (a *App) Listen(addr string) error {
 	return a.Serve(ln)
 }
 
-// Serve serves the App on ln with Config.Engine: HTTP/1.1 on fasthttp (FastHTTP), or
-// HTTP/1.1 and h2c on net/http (NetHTTP). It may be called for several listeners. It blocks
-// until Shutdown, then returns nil; it returns http.ErrServerClosed if the App was already
-// shut down.
+// Serve serves the App on ln with Config.Engine: HTTP/1.1 on fasthttp (FastHTTP), with
+// h2c connections (HTTP/2 with prior knowledge) detected and handed to Go's HTTP/2 server
+// unless Config.DisableH2C; or HTTP/1.1 and h2c on net/http (NetHTTP). It may be called for
+// several listeners. It blocks until Shutdown, then returns nil; it returns
+// http.ErrServerClosed if the App was already shut down.
 func (a *App) Serve(ln net.Listener) error {
-	a.build()
-	a.emitStarted(ln.Addr())
-	a.srvMu.Lock()
-	if a.stopping.Load() {
-		a.srvMu.Unlock()
-		ln.Close()
-		return http.ErrServerClosed
-	}
 	if a.cfg.Engine == NetHTTP {
+		a.build()
+		a.emitStarted(ln.Addr())
+		a.srvMu.Lock()
+		if a.stopping.Load() {
+			a.srvMu.Unlock()
+			ln.Close()
+			return http.ErrServerClosed
+		}
 		if a.std == nil {
 			a.std = a.NewHTTPServer()
 		}
@@ -45,6 +46,22 @@ func (a *App) Serve(ln net.Listener) error {
 			return nil
 		}
 		return err
+	}
+	if !a.cfg.DisableH2C {
+		ln = &h2cListener{Listener: ln, app: a}
+	}
+	return a.serveFast(ln)
+}
+
+// serveFast serves ln on the App's fasthttp server.
+func (a *App) serveFast(ln net.Listener) error {
+	a.build()
+	a.emitStarted(ln.Addr())
+	a.srvMu.Lock()
+	if a.stopping.Load() {
+		a.srvMu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
 	}
 	if a.fast == nil {
 		a.fast = a.newFastServer()
@@ -67,27 +84,33 @@ func (a *App) Shutdown(ctx context.Context) error {
 	fast, std, lns, others := a.fast, a.std, a.fastLns, a.servers
 	a.srvMu.Unlock()
 	a.cancel()
-	var errs []error
+	// Every server drains side by side, under the same deadline: HTTP/2 connections get
+	// their GOAWAY while fasthttp waits for its in-flight requests.
+	ch := make(chan error, 2+len(others))
+	n := 0
 	if fast != nil {
-		errs = append(errs, fast.ShutdownWithContext(ctx))
-		// A Serve that had not yet handed its listener to fasthttp when Shutdown began
-		// would otherwise go on serving; the others are closed already.
-		for _, ln := range lns {
-			ln.Close()
-		}
+		n++
+		go func() {
+			err := fast.ShutdownWithContext(ctx)
+			// A Serve that had not yet handed its listener to fasthttp when Shutdown
+			// began would otherwise go on serving; the others are closed already.
+			for _, ln := range lns {
+				ln.Close()
+			}
+			ch <- err
+		}()
 	}
 	if std != nil {
-		errs = append(errs, std.Shutdown(ctx))
+		n++
+		go func() { ch <- std.Shutdown(ctx) }()
 	}
-	if len(others) > 0 {
-		// The other servers drain side by side, under the same deadline.
-		ch := make(chan error, len(others))
-		for _, s := range others {
-			go func() { ch <- s.Shutdown(ctx) }()
-		}
-		for range others {
-			errs = append(errs, <-ch)
-		}
+	for _, s := range others {
+		n++
+		go func() { ch <- s.Shutdown(ctx) }()
+	}
+	errs := make([]error, 0, n+1)
+	for range n {
+		errs = append(errs, <-ch)
 	}
 	errs = append(errs, a.live.wait(ctx))
 	err := errors.Join(errs...)

@@ -14,13 +14,13 @@ import (
 	"github.com/tako-go/tako"
 )
 
-// TestShutdownUnderLoad starts Shutdown while a bounded load runs over every transport
+// TestShutdownUnderLoadEachTransport starts Shutdown while a bounded load runs over every transport
 // (HTTP/1.1 on both engines, and HTTP/2 and HTTP/3 where their test files add them) and
 // checks that no request the server accepted fails: every request whose handler started is
 // answered in full with 200 and the right body. Requests that the client could not get
 // accepted (connection refused after the listener closed, a stream the server refused with
 // GOAWAY and the client could not retry) are allowed to fail; they never reached a handler.
-func TestShutdownUnderLoad(t *testing.T) {
+func TestShutdownUnderLoadEachTransport(t *testing.T) {
 	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		var started, finished, answered atomic.Int64

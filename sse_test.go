@@ -102,7 +102,7 @@ func checkSSEHeaders(t *testing.T, resp *http.Response) {
 // TestServeHub checks a hub served through the facade: headers, each event readable
 // before the next is published, and a reconnect that resumes from the replay buffer.
 func TestServeHub(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		hub := sse.NewHub(nil)
 		defer hub.Close()
@@ -162,7 +162,7 @@ func waitSubscribers(t *testing.T, hub *sse.Hub, n int) {
 // TestSSE checks Ctx.SSE with events fed from a channel, Last-Event-ID, and that
 // App.Shutdown ends an open stream.
 func TestSSE(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		feed := make(chan string)
 		gotLast := make(chan string, 1)
@@ -213,7 +213,7 @@ func TestSSE(t *testing.T) {
 // TestSSEOutlivesWriteTimeout checks that an event stream is not cut by Config.WriteTimeout:
 // each write has its own deadline instead.
 func TestSSEOutlivesWriteTimeout(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp(tako.Config{WriteTimeout: 100 * time.Millisecond})
 		hub := sse.NewHub(nil)
 		defer hub.Close()

@@ -16,7 +16,7 @@ func TestStaticEmbed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		h.newApp().Static("/assets", sub)
 		h.start()
 		expect(t, h.get("/assets/"), 200, "<p>embedded home</p>\n")

@@ -44,7 +44,7 @@ func staticDir(t *testing.T) (root, outside string) {
 }
 
 func TestStaticServesFiles(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		h.newApp().Static("/static", root, tako.StaticConfig{CacheControl: "public, max-age=60"})
 		h.start()
@@ -87,7 +87,7 @@ func TestStaticServesFiles(t *testing.T) {
 }
 
 func TestStaticConditional(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		h.newApp().Static("/", root)
 		h.start()
@@ -121,7 +121,7 @@ func TestStaticConditional(t *testing.T) {
 }
 
 func TestStaticRange(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		h.newApp().Static("/", root)
 		h.start()
@@ -175,7 +175,7 @@ func TestStaticRange(t *testing.T) {
 }
 
 func TestStaticPrecompressed(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		h.newApp().Static("/", root)
 		h.start()
@@ -214,7 +214,7 @@ func TestStaticPrecompressed(t *testing.T) {
 // TestStaticEscapes: no request path reaches outside the root, whatever
 // its encoding, on either engine.
 func TestStaticEscapes(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		h.newApp().Static("/static", root)
 		h.start()
@@ -244,7 +244,7 @@ func TestStaticEscapes(t *testing.T) {
 }
 
 func TestStaticFS(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		fsys := fstest.MapFS{
 			"index.html":  {Data: []byte("<p>home</p>")},
 			"css/app.css": {Data: []byte("body{color:red}")},
@@ -271,7 +271,7 @@ func TestStaticFS(t *testing.T) {
 }
 
 func TestSendFileAttachment(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		root, _ := staticDir(t)
 		app := h.newApp()
 		app.Get("/dl", func(c *tako.Ctx) error {

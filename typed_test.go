@@ -38,7 +38,7 @@ type user struct {
 }
 
 func TestHandleTyped(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Post("/orgs/:org/users", tako.Handle(func(c *tako.Ctx, in createUser) (user, error) {
 			if in.Name == "taken" {
@@ -146,7 +146,7 @@ func TestWithJSON(t *testing.T) {
 	type in struct {
 		A int `json:"a"`
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		handle := func(c *tako.Ctx) error {
 			var v in
@@ -182,7 +182,7 @@ func TestBindForm(t *testing.T) {
 		Topics []string `form:"topic"`
 		Lang   string   `header:"Accept-Language"`
 	}
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Post("/", func(c *tako.Ctx) error {
 			in, err := tako.BindInto[signup](c)
@@ -208,7 +208,7 @@ func TestBindForm(t *testing.T) {
 }
 
 func TestHandlePointerAndProto(t *testing.T) {
-	run(t, func(t *testing.T, h *harness) {
+	runAll(t, func(t *testing.T, h *harness) {
 		app := h.newApp()
 		app.Post("/ptr/:org", tako.Handle(func(c *tako.Ctx, in *createUser) (*user, error) {
 			return &user{Org: in.Org, Name: in.Name}, nil
