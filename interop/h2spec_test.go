@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -42,7 +43,9 @@ func TestH2Spec(t *testing.T) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, "hello")
 	}
-	app := tako.New(tako.Config{Engine: tako.NetHTTP})
+	// The default engine: HTTP/1.1 on fasthttp, HTTP/2 handed to Go's server by ALPN on the
+	// TLS listener and by preface detection on the cleartext one.
+	app := tako.New(tako.Config{Logger: slog.New(slog.DiscardHandler)})
 	app.Any("/", func(c *tako.Ctx) error {
 		if _, err := c.Body(); err != nil {
 			return err
@@ -102,11 +105,21 @@ func TestH2Spec(t *testing.T) {
 	}
 }
 
-// takoH2Server serves app over HTTP/2 on a loopback port, over TLS with ALPN h2 when cert
-// is not nil, h2c with prior knowledge otherwise, and returns the address. It is the one
-// place that says how Tako serves HTTP/2: today App.NewHTTPServer on a plain listener.
+// takoH2Server serves app on a loopback port with its own listeners: ServeTLS (ALPN picks
+// h2 or http/1.1) when cert is not nil, else Serve (h2c detected by its preface, HTTP/1.1
+// otherwise). The test's cleanup shuts app down.
 func takoH2Server(t *testing.T, app *tako.App, cert *tls.Certificate) string {
-	return serveH2(t, app.NewHTTPServer(), cert)
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cert != nil {
+		go app.ServeTLS(ln, &tls.Config{Certificates: []tls.Certificate{*cert}})
+	} else {
+		go app.Serve(ln)
+	}
+	return ln.Addr().String()
 }
 
 // bareH2Server serves h with a plain net/http server configured like App.NewHTTPServer's
