@@ -43,9 +43,21 @@
 // holds the HTTP/2 limits (concurrent streams, frame size, flow-control windows; the header
 // list is bounded by MaxHeaderBytes); Go's server resists rapid-reset floods. Ctx.Stream
 // streams over HTTP/2 too, Ctx.BodyReader reads request bodies as they arrive, and
-// Ctx.SetTrailer and StreamWriter.SetTrailer send trailers on every protocol.
-// App.Shutdown drains them all at once:
-// HTTP/2 connections get GOAWAY and finish their streams.
+// Ctx.SetTrailer and StreamWriter.SetTrailer send trailers on every protocol. Ctx.Upgrade
+// takes WebSockets over HTTP/2 too (RFC 8441 extended CONNECT, which the GET route serves;
+// see Ctx.Upgrade for the net/http opt-in).
+//
+// # HTTP/3 and WebTransport
+//
+// App.ListenHTTP3 and App.ServeHTTP3 serve the same App over HTTP/3 on quic-go (package
+// h3), with 0-RTT off unless Config.HTTP3Allow0RTT; while one serves, every TCP response
+// carries Alt-Svc so browsers and curl find it. With Config.WebTransport, Ctx.WebTransport
+// upgrades a request to a WebTransport session (bidirectional and unidirectional streams,
+// datagrams, an origin check).
+//
+// App.Shutdown drains every listener at once, under one deadline: HTTP/1.1 finishes its
+// requests, HTTP/2 and HTTP/3 connections get GOAWAY and finish their streams, WebSockets
+// get close 1001, event streams end, raw servers stop.
 //
 // # Routes
 //
