@@ -10,12 +10,12 @@
 # much less. The raw h2load output of every run is appended to $RAW if set.
 #
 # Usage: bench/h2/h2load.sh [rounds] [seconds] [clients] [streams]   (defaults 5 5 16 10)
-# Env:   SERVERS="nethttp tako"  TRANSPORTS="tls h2c"  SERVER_CPU=0 CLIENT_CPU=1 PORT=18443
+# Env:   SERVERS="nethttp tako tako-nethttp"  TRANSPORTS="tls h2c"  SERVER_CPU=0 CLIENT_CPU=1 PORT=18443
 #        RAW=file (raw h2load outputs)
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${1:-5}; secs=${2:-5}; clients=${3:-16}; streams=${4:-10}
-servers=(${SERVERS:-nethttp tako})
+servers=(${SERVERS:-nethttp tako tako-nethttp})
 transports=(${TRANSPORTS:-tls h2c})
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}; port=${PORT:-18443}
 raw=${RAW:-/dev/null}

@@ -13,6 +13,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -23,8 +24,10 @@ import (
 
 const hello = "Hello, World!"
 
-// Servers are the names Serve knows.
-var Servers = []string{"nethttp", "tako"}
+// Servers are the names Serve knows: bare net/http; Tako with its default engine and its
+// own listeners (App.ServeTLS: ALPN hands h2 to Go's HTTP/2 server; App.Serve: h2c detected
+// by its preface), as users run it; Tako on the NetHTTP engine (App.NewHTTPServer).
+var Servers = []string{"nethttp", "tako", "tako-nethttp"}
 
 // Serve serves the server called name on ln until stop is called: over TLS (ALPN h2 or
 // http/1.1) when cert is not nil, otherwise HTTP/1.1 and h2c with prior knowledge.
@@ -46,11 +49,24 @@ func Serve(name string, ln net.Listener, cert *tls.Certificate) (stop func(), er
 			ReadHeaderTimeout: tako.DefaultReadHeaderTimeout, ReadTimeout: tako.DefaultReadTimeout,
 			WriteTimeout: tako.DefaultWriteTimeout, IdleTimeout: tako.DefaultIdleTimeout}
 	case "tako":
+		app := tako.New(tako.Config{Logger: slog.New(slog.DiscardHandler)})
+		app.Get("/plaintext", func(c *tako.Ctx) error { return c.Text(hello) })
+		if cert != nil {
+			go app.ServeTLS(ln, &tls.Config{Certificates: []tls.Certificate{*cert}})
+		} else {
+			go app.Serve(ln)
+		}
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			app.Shutdown(ctx)
+		}, nil
+	case "tako-nethttp":
 		app := tako.New(tako.Config{Engine: tako.NetHTTP})
 		app.Get("/plaintext", func(c *tako.Ctx) error { return c.Text(hello) })
 		srv = app.NewHTTPServer() // HTTP/1.1, HTTP/2 and h2c, Tako's default timeouts
 	default:
-		return nil, fmt.Errorf("h2: unknown server %q (want nethttp or tako)", name)
+		return nil, fmt.Errorf("h2: unknown server %q (want nethttp, tako or tako-nethttp)", name)
 	}
 	if cert != nil {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
