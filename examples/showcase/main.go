@@ -7,6 +7,12 @@
 //	go run ./examples/showcase                  # http://localhost:8080
 //	go run ./examples/showcase -addr :9000      # or TAKO_ADDR=:9000
 //	go run ./examples/showcase -engine nethttp  # serve on net/http instead of fasthttp
+//	go run ./examples/showcase -https :8443     # also HTTPS (HTTP/2, HTTP/1.1) and HTTP/3 on :8443
+//
+// The cleartext port serves HTTP/1.1 and h2c (curl --http2-prior-knowledge); with -https,
+// a self-signed certificate made at start serves HTTP/2 and HTTP/1.1 over TLS (ALPN) and
+// HTTP/3 on the same UDP port, advertised to TCP clients with Alt-Svc. GET /api/whoami says
+// which protocol a request came over.
 //
 // It prints its URL on start and shuts down cleanly on Ctrl-C (SIGINT) or SIGTERM,
 // letting in-flight requests finish.
@@ -31,6 +37,7 @@ import (
 func main() {
 	addr := flag.String("addr", envOr("TAKO_ADDR", ":8080"), "listen address (env TAKO_ADDR)")
 	engine := flag.String("engine", envOr("TAKO_ENGINE", "fasthttp"), "engine: fasthttp or nethttp (env TAKO_ENGINE)")
+	https := flag.String("https", envOr("TAKO_HTTPS", ""), "also serve HTTPS (HTTP/2, HTTP/1.1) and HTTP/3 on this address, with a self-signed certificate (env TAKO_HTTPS)")
 	flag.Parse()
 
 	cfg := tako.Config{}
@@ -51,6 +58,15 @@ func main() {
 	}
 	fmt.Printf("Tako showcase (%s) listening on %s\n", cfg.Engine, displayURL(ln.Addr()))
 	fmt.Println("try: curl -s localhost" + portOf(ln.Addr()) + "/api/todos    (Ctrl-C to stop)")
+	fmt.Println("     curl -s --http2-prior-knowledge localhost" + portOf(ln.Addr()) + "/api/whoami")
+	if *https != "" {
+		sa, err := serveSecure(app, *https)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "showcase: -https: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("HTTPS (HTTP/2, HTTP/1.1) and HTTP/3 on https://localhost%s (self-signed: curl -k)\n", portOf(sa))
+	}
 
 	done := app.ShutdownOnSignal(10 * time.Second)
 	if err := app.Serve(ln); err != nil {
@@ -114,6 +130,7 @@ func newApp(cfg tako.Config) *tako.App {
 	})
 	api.Get("/panic", func(c *tako.Ctx) error { panic("deliberate panic: recovered, logged, answered 500") })
 	api.Get("/stream", streamTicks)
+	api.Get("/whoami", whoami)
 	registerJobs(app, api)
 	registerRealtime(app)
 	return app

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/quic-go/quic-go/http3"
 	"github.com/tako-go/tako"
 )
 
@@ -74,5 +81,65 @@ func TestShowcase(t *testing.T) {
 				t.Errorf("list %q: %v", b, err)
 			}
 		})
+	}
+}
+
+// TestShowcaseTransports serves the showcase as main does with -https, and asks
+// /api/whoami over each protocol with real clients: HTTP/1.1 and h2c on the cleartext
+// port, HTTP/2 and HTTP/1.1 over TLS, and HTTP/3 (discovered through Alt-Svc).
+func TestShowcaseTransports(t *testing.T) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := newApp(tako.Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Serve(ln)
+	sa, err := serveSecure(app, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := app.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
+	// The showcase's certificate is self-signed. A fresh config per client: transports
+	// write their ALPN protocols into the one they are given.
+	insecure := func() *tls.Config { return &tls.Config{InsecureSkipVerify: true} }
+	var h1, h2c, tlsH2, tlsH1 http.Protocols
+	h1.SetHTTP1(true)
+	h2c.SetUnencryptedHTTP2(true)
+	tlsH2.SetHTTP2(true)
+	tlsH1.SetHTTP1(true)
+	h3 := &http3.Transport{TLSClientConfig: insecure()}
+	defer h3.Close()
+	plain, secure := "http://"+ln.Addr().String(), "https://"+sa.String()
+	for _, tc := range []struct {
+		name, url string
+		rt        http.RoundTripper
+		want      string
+	}{
+		{"HTTP/1.1", plain, &http.Transport{Protocols: &h1}, `{"protocol":"HTTP/1.1","scheme":"http","engine":"fasthttp"`},
+		{"h2c", plain, &http.Transport{Protocols: &h2c}, `{"protocol":"HTTP/2.0","scheme":"http","engine":"net/http"`},
+		{"HTTP/2 over TLS", secure, &http.Transport{Protocols: &tlsH2, TLSClientConfig: insecure()}, `"protocol":"HTTP/2.0","scheme":"https"`},
+		{"HTTP/1.1 over TLS", secure, &http.Transport{Protocols: &tlsH1, TLSClientConfig: insecure()}, `"protocol":"HTTP/1.1","scheme":"https","engine":"fasthttp"`},
+		{"HTTP/3", secure, h3, `"protocol":"HTTP/3.0","scheme":"https"`},
+	} {
+		resp, err := (&http.Client{Transport: tc.rt, Timeout: 5 * time.Second}).Get(tc.url + "/api/whoami")
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %s, want %s", tc.name, resp.StatusCode, b, tc.want)
+		}
+		if tc.url == secure && tc.rt != http.RoundTripper(h3) && resp.Header.Get("Alt-Svc") != `h3=":`+strconv.Itoa(sa.(*net.TCPAddr).Port)+`"; ma=86400` {
+			t.Errorf("%s: Alt-Svc %q does not advertise HTTP/3 on the HTTPS port", tc.name, resp.Header.Get("Alt-Svc"))
+		}
 	}
 }
