@@ -31,6 +31,13 @@ func serveTCPAndH3(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *h
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveWithH3(t, app, ln)
+}
+
+// serveWithH3 serves app on the TCP listener ln and over HTTP/3 on a loopback UDP socket
+// until the test ends, and returns both addresses and an HTTP/3 client.
+func serveWithH3(t *testing.T, app *tako.App, ln net.Listener) (tcpAddr, udpAddr string, h3c *http.Client) {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -632,29 +639,7 @@ func serveTLSAndH3(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *h
 		t.Fatal(err)
 	}
 	srvConf.NextProtos = []string{"http/1.1"}
-	tlsLn := tls.NewListener(ln, srvConf)
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h3Conf, h3c := h3Client(t)
-	served := make(chan error, 2)
-	go func() { served <- app.Serve(tlsLn) }()
-	go func() { served <- app.ServeHTTP3(pc, h3Conf) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := app.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		for range 2 {
-			if err := <-served; err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		}
-		pc.Close()
-	})
-	return ln.Addr().String(), pc.LocalAddr().String(), h3c
+	return serveWithH3(t, app, tls.NewListener(ln, srvConf))
 }
 
 // BenchmarkFastHTTPAltSvc is BenchmarkFastHTTPInMemory's plaintext request with and without

@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"runtime/debug"
 	"sync"
@@ -136,16 +137,11 @@ func (s *TCPServer) Serve() error {
 			if s.stopping() {
 				return nil
 			}
-			if temporary(err) {
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.app.cfg.Logger.Warn("tako: raw TCP accept error; retrying", "addr", s.ln.Addr().String(),
-					"err", err, "retry_in", backoff)
-				select {
-				case <-time.After(backoff):
-				case <-s.stop:
-					return nil
-				}
+			if retryAfter(err, &backoff, s.stop, s.app.cfg.Logger, "raw TCP accept", s.ln.Addr()) {
 				continue
+			}
+			if s.stopping() {
+				return nil
 			}
 			return fmt.Errorf("tako: raw TCP accept on %s: %w", s.ln.Addr(), err)
 		}
@@ -209,6 +205,28 @@ func (s *TCPServer) serveConn(c net.Conn) {
 func temporary(err error) bool {
 	var ne interface{ Temporary() bool }
 	return errors.As(err, &ne) && ne.Temporary()
+}
+
+// retryAfter handles an error of an accept or read loop as net/http does: for a temporary
+// error (EMFILE and kin) it logs, waits a backoff doubling from 5 ms to 1 s and returns
+// true to retry; it returns false at once for any other error, or when stop is closed
+// while it waits. A loop resets *backoff to zero after each success.
+func retryAfter(err error, backoff *time.Duration, stop <-chan struct{}, log *slog.Logger, what string, addr net.Addr) bool {
+	if !temporary(err) {
+		return false
+	}
+	*backoff = min(max(2**backoff, 5*time.Millisecond), time.Second)
+	if log != nil {
+		log.Warn("tako: "+what+" error; retrying", "addr", addr.String(), "err", err, "retry_in", *backoff)
+	}
+	t := time.NewTimer(*backoff)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-stop:
+		return false
+	}
 }
 
 // aLongTimeAgo is a read deadline that has passed: a blocked Read returns at once.

@@ -260,16 +260,11 @@ func (s *UDPServer) read() error {
 			if s.stopping() {
 				return nil
 			}
-			if temporary(err) {
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.app.cfg.Logger.Warn("tako: UDP read error; retrying", "addr", s.pc.LocalAddr().String(),
-					"err", err, "retry_in", backoff)
-				select {
-				case <-time.After(backoff):
-				case <-s.stop:
-					return nil
-				}
+			if retryAfter(err, &backoff, s.stop, s.app.cfg.Logger, "UDP read", s.pc.LocalAddr()) {
 				continue
+			}
+			if s.stopping() {
+				return nil
 			}
 			return fmt.Errorf("tako: UDP read on %s: %w", s.pc.LocalAddr(), err)
 		}

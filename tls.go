@@ -133,10 +133,7 @@ func (m *tlsMux) acceptLoop() {
 	for {
 		c, err := m.ln.Accept()
 		if err != nil {
-			var te interface{ Temporary() bool }
-			if errors.As(err, &te) && te.Temporary() { // as net/http: back off on EMFILE and kin
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
+			if retryAfter(err, &backoff, m.ctx.Done(), m.app.cfg.Logger, "TLS accept", m.ln.Addr()) {
 				continue
 			}
 			m.h1.Close()
