@@ -658,8 +658,11 @@ func (c *Ctx) send(contentType string, b []byte, s string) error {
 	if b != nil {
 		n = len(b)
 	}
-	if !c.trailers || c.r.ProtoMajor > 1 {
-		h.Set("Content-Length", strconv.Itoa(n)) // HTTP/1.x trailers need a chunked body
+	// A body this small is buffered whole by net/http (HTTP/1.1 and HTTP/2) and quic-go,
+	// which then set Content-Length themselves; setting it here would only cost a header
+	// (HTTP/2 copies the header map). HTTP/1.x trailers need a chunked body.
+	if n > autoContentLength && (!c.trailers || c.r.ProtoMajor > 1) {
+		h.Set("Content-Length", strconv.Itoa(n))
 	}
 	c.committed = true
 	c.w.WriteHeader(c.ResponseStatus())
@@ -671,6 +674,11 @@ func (c *Ctx) send(contentType string, b []byte, s string) error {
 	}
 	return err
 }
+
+// autoContentLength is the largest body that net/http's servers (HTTP/1.1: its buffer
+// before chunking; HTTP/2) and quic-go's HTTP/3 server buffer whole when the handler writes
+// it in one go, giving it a Content-Length without being told.
+const autoContentLength = 2048
 
 // Write appends p to the response body, making Ctx an io.Writer (for templates, encoders,
 // fmt.Fprintf). On the NetHTTP engine the first Write sends the status and headers.
