@@ -136,6 +136,7 @@ type staticServer struct {
 	entries    atomic.Int64 // paths in cache
 	cacheBytes atomic.Int64 // content bytes held by cache entries
 	sweeping   sync.Mutex
+	lastSweep  atomic.Int64 // UnixNano of the last sweep
 }
 
 // staticEntry is what Static knows about one path. Entries are never changed once stored
@@ -323,13 +324,15 @@ func (s *staticServer) store(name string, old, e *staticEntry) {
 	s.cacheBytes.Add(int64(len(e.data)))
 }
 
-// sweep drops expired entries, when the cache is full.
+// sweep drops expired entries, when the cache is full; at most once per CacheDuration, so
+// that requests for ever new paths (404s) cannot make every request scan the cache.
 func (s *staticServer) sweep() {
-	if !s.sweeping.TryLock() {
+	now := time.Now().UnixNano()
+	if now-s.lastSweep.Load() < int64(s.cfg.CacheDuration) || !s.sweeping.TryLock() {
 		return
 	}
 	defer s.sweeping.Unlock()
-	now := time.Now().UnixNano()
+	s.lastSweep.Store(now)
 	s.cache.Range(func(k, v any) bool {
 		if e := v.(*staticEntry); now >= e.expires && s.cache.CompareAndDelete(k, v) {
 			s.entries.Add(-1)
