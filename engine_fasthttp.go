@@ -42,7 +42,11 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 			// response that closes the connection.)
 			fc.SetConnectionClose()
 			fc.HijackSetNoResponse(true)
+			wt := a.cfg.WriteTimeout
 			fc.Hijack(func(conn net.Conn) {
+				if wt > 0 { // fasthttp clears the deadlines of a hijacked connection
+					conn.SetWriteDeadline(time.Now().Add(wt))
+				}
 				if _, err := fc.Response.WriteTo(conn); err == nil {
 					lingerClose(conn)
 				}
