@@ -37,9 +37,10 @@ func (a *App) fastHandler(fc *fasthttp.RequestCtx) {
 			// The handler answered without reading most of a large body (a 413, a 401
 			// before an upload, ...). fasthttp would close the connection at once, and a
 			// close with unread data makes the kernel send a reset that can destroy the
-			// response before the client has read it: close it gracefully instead. (The
-			// response is written by the hijack handler: fasthttp runs none after a
-			// response that closes the connection.)
+			// response before the client has read it: close it gracefully instead. The
+			// hijack handler writes the response itself, since fasthttp runs no hijack
+			// handler after a response it sent with Connection: close. (A chunked body
+			// has no known length; fasthttp drains up to 256 KiB of it and closes.)
 			fc.SetConnectionClose()
 			fc.HijackSetNoResponse(true)
 			wt := a.cfg.WriteTimeout
