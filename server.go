@@ -28,33 +28,18 @@ func (a *App) Listen(addr string) error {
 // http.ErrServerClosed if the App was already shut down.
 func (a *App) Serve(ln net.Listener) error {
 	if a.cfg.Engine == NetHTTP {
-		a.build()
-		a.emitStarted(ln.Addr())
-		a.srvMu.Lock()
-		if a.stopping.Load() {
-			a.srvMu.Unlock()
-			ln.Close()
-			return http.ErrServerClosed
-		}
-		if a.std == nil {
-			a.std = a.NewHTTPServer()
-		}
-		srv := a.std
-		a.srvMu.Unlock()
-		err := srv.Serve(newLimitListener(ln, a.cfg.MaxConns))
-		if errors.Is(err, http.ErrServerClosed) && a.stopping.Load() {
-			return nil
-		}
-		return err
+		return a.serveOn(newLimitListener(ln, a.cfg.MaxConns), NetHTTP)
 	}
 	if !a.cfg.DisableH2C {
 		ln = &h2cListener{Listener: ln, app: a}
 	}
-	return a.serveFast(ln)
+	return a.serveOn(ln, FastHTTP)
 }
 
-// serveFast serves ln on the App's fasthttp server.
-func (a *App) serveFast(ln net.Listener) error {
+// serveOn serves ln on the App's server for engine (created on first use), which Shutdown
+// stops; Serve and ServeTLS hand it their listeners. If the App is already shutting down it
+// closes ln and returns http.ErrServerClosed.
+func (a *App) serveOn(ln net.Listener, engine Engine) error {
 	a.build()
 	a.emitStarted(ln.Addr())
 	a.srvMu.Lock()
@@ -62,6 +47,18 @@ func (a *App) serveFast(ln net.Listener) error {
 		a.srvMu.Unlock()
 		ln.Close()
 		return http.ErrServerClosed
+	}
+	if engine == NetHTTP {
+		if a.std == nil {
+			a.std = a.NewHTTPServer()
+		}
+		srv := a.std
+		a.srvMu.Unlock()
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) && a.stopping.Load() {
+			return nil
+		}
+		return err
 	}
 	if a.fast == nil {
 		a.fast = a.newFastServer()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"slices"
 	"time"
 )
@@ -91,28 +90,9 @@ func (a *App) ServeTLS(ln net.Listener, cfg *tls.Config) error {
 		m.ln.Close()
 	})
 	go m.acceptLoop()
-	if a.cfg.Engine == NetHTTP {
-		a.build()
-		a.emitStarted(ln.Addr())
-		a.srvMu.Lock()
-		if a.stopping.Load() {
-			a.srvMu.Unlock()
-			m.h1.Close()
-			return http.ErrServerClosed
-		}
-		if a.std == nil {
-			a.std = a.NewHTTPServer()
-		}
-		srv := a.std
-		a.srvMu.Unlock()
-		// net/http serves "h2" (its handshake call is a no-op on these connections).
-		err := srv.Serve(m.h1)
-		if errors.Is(err, http.ErrServerClosed) && a.stopping.Load() {
-			return nil
-		}
-		return err
-	}
-	return a.serveFast(m.h1)
+	// On NetHTTP, net/http serves "h2" too (its handshake call is a no-op on these
+	// connections).
+	return a.serveOn(m.h1, a.cfg.Engine)
 }
 
 // tlsMux accepts TLS connections: each handshake runs on its own goroutine, then the
