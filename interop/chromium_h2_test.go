@@ -78,7 +78,7 @@ func TestChromiumWebSocketOverHTTP2(t *testing.T) {
 		return c.Text("ok")
 	})
 	t.Cleanup(func() { app.Shutdown(context.Background()) })
-	addr := takoH2Server(t, app, selfSignedCert(t))
+	addr := takoH2Server(t, app, devCert(t))
 	_, port, _ := net.SplitHostPort(addr)
 
 	cmd := exec.CommandContext(ctx, chromiumPath,

@@ -1,18 +1,12 @@
 package interop_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -22,9 +16,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/internal/devcert"
 )
 
 // TestH2Spec runs h2spec (github.com/summerwind/h2spec, the HTTP/2 conformance suite: 145
@@ -38,7 +32,7 @@ func TestH2Spec(t *testing.T) {
 	if bin == "" {
 		t.Skip("h2spec is not installed: go install github.com/summerwind/h2spec/cmd/h2spec@v2.2.1+incompatible (.ci/run does)")
 	}
-	cert := selfSignedCert(t)
+	cert := devCert(t)
 	hello := func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, "hello")
@@ -229,26 +223,12 @@ func parseJUnit(path string) (h2specResult, error) {
 	return r, nil
 }
 
-// selfSignedCert makes a certificate for 127.0.0.1 and localhost.
-func selfSignedCert(t *testing.T) *tls.Certificate {
+// devCert makes a self-signed certificate for 127.0.0.1 and localhost.
+func devCert(t *testing.T) *tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, err := devcert.SelfSigned()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "tako interop"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	return &cert
 }

@@ -6,20 +6,15 @@ package h2
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/internal/devcert"
 )
 
 const hello = "Hello, World!"
@@ -81,25 +76,8 @@ func Serve(name string, ln net.Listener, cert *tls.Certificate) (stop func(), er
 	}, nil
 }
 
-// SelfSigned returns an ECDSA P-256 certificate for 127.0.0.1 and localhost.
+// SelfSigned returns a self-signed ECDSA P-256 certificate for 127.0.0.1 and localhost.
 func SelfSigned() (*tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "tako bench"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, err
-	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+	cert, err := devcert.SelfSigned()
+	return &cert, err
 }

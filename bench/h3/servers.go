@@ -6,15 +6,9 @@ package h3bench
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"time"
@@ -23,6 +17,7 @@ import (
 	"github.com/quic-go/quic-go/http3"
 	"github.com/tako-go/tako"
 	"github.com/tako-go/tako/h3"
+	"github.com/tako-go/tako/internal/devcert"
 )
 
 const hello = "Hello, World!"
@@ -97,22 +92,11 @@ func serveTako(pc net.PacketConn, tlsConf *tls.Config) func() {
 // 127.0.0.1 (clients skip verification: the handshake is not what is measured, the
 // connections are reused).
 func TLSConfig() *tls.Config {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, err := devcert.SelfSigned()
 	if err != nil {
 		panic(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		panic(err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
 // Clients returns n HTTP/3 clients, each with its own Transport and so its own QUIC

@@ -1,18 +1,12 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"math/big"
 	"net"
-	"time"
 
 	"github.com/tako-go/tako"
+	"github.com/tako-go/tako/internal/devcert"
 )
 
 // whoami answers GET /api/whoami with how the request arrived: protocol, scheme, TLS
@@ -40,7 +34,7 @@ func whoami(c *tako.Ctx) error {
 // (clients need -k / --insecure). It returns once both listen; errors while serving are
 // printed.
 func serveSecure(app *tako.App, addr string) (net.Addr, error) {
-	cert, err := selfSigned()
+	cert, err := devcert.SelfSigned()
 	if err != nil {
 		return nil, err
 	}
@@ -62,27 +56,4 @@ func serveSecure(app *tako.App, addr string) (net.Addr, error) {
 	go func() { report("TLS", app.ServeTLS(ln, cfg)) }()
 	go func() { report("HTTP/3", app.ServeHTTP3(pc, cfg)) }()
 	return ln.Addr(), nil
-}
-
-// selfSigned makes a certificate for localhost, valid for a day.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "localhost (Tako showcase)"},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
