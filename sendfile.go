@@ -155,7 +155,7 @@ type contentSpec struct {
 	encoding string // Content-Encoding of a precompressed sidecar
 	noSniff  bool
 	ctype    string // Content-Type known in advance ("" : by extension, or sniffed)
-	data     []byte // the whole content when it is in memory (and immutable): r reads it
+	data     []byte // the whole content when it is in memory and never changes: r reads it
 }
 
 func (ct *contentSpec) close() {
@@ -231,16 +231,6 @@ func (c *Ctx) serveContent(ct *contentSpec) error {
 		}
 	}
 
-	if ct.data != nil && len(ranges) <= 1 {
-		b := ct.data
-		if len(ranges) == 1 {
-			br := ranges[0]
-			status = http.StatusPartialContent
-			c.SetHeader("Content-Range", string(br.AppendContentRange(nil, ct.size)))
-			b = b[br.Start : br.Start+br.Length]
-		}
-		return c.sendData(status, b, method == http.MethodHead)
-	}
 	body, length := ct.r, ct.size
 	switch {
 	case len(ranges) == 1:
@@ -257,6 +247,17 @@ func (c *Ctx) serveContent(ct *contentSpec) error {
 		mr := newMultipartRanges(ct.r.(io.ReadSeeker), ranges, ct.size, c.ResponseHeader("Content-Type"))
 		c.SetHeader("Content-Type", "multipart/byteranges; boundary="+mr.boundary)
 		body, length = mr, mr.length
+	}
+	if ct.data != nil && len(ranges) <= 1 && c.engine == FastHTTP {
+		// Content in memory that never changes goes out without a copy (net/http copies
+		// it from ct.r into its buffer either way).
+		start := int64(0)
+		if len(ranges) == 1 {
+			start = ranges[0].Start
+		}
+		c.fc.SetStatusCode(status)
+		c.fc.Response.SetBodyRaw(ct.data[start : start+length : start+length]) // appends must copy
+		return nil
 	}
 	return c.sendBody(status, body, length, ct.closer, method == http.MethodHead)
 }
@@ -430,27 +431,6 @@ func (c *Ctx) sendBody(status int, body io.Reader, length int64, closer io.Close
 	} else {
 		_, err = io.Copy(c.w, body)
 	}
-	return err
-}
-
-// sendData writes status, Content-Length and b, which stays unchanged (it is sent without
-// a copy on the FastHTTP engine).
-func (c *Ctx) sendData(status int, b []byte, head bool) error {
-	if c.engine == FastHTTP {
-		c.fc.SetStatusCode(status)
-		c.fc.Response.SetBodyRaw(b[:len(b):len(b)]) // appends must copy
-		return nil
-	}
-	if c.committed {
-		return errCommitted
-	}
-	c.w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	c.committed = true
-	c.w.WriteHeader(status)
-	if head {
-		return nil
-	}
-	_, err := c.w.Write(b)
 	return err
 }
 
