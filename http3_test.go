@@ -167,25 +167,9 @@ func TestZeroAllocFastHTTPAltSvc(t *testing.T) {
 		t.Skip("the race detector allocates")
 	}
 	app := allocApp(tako.Config{Logger: discardLogger(), HTTP3AltSvcPort: 8443})
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
-	srvConf, _ := h3PKI(t)
-	go app.ServeHTTP3(pc, srvConf)
 	c := serveInMemory(t, app)
 	req := []byte("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n")
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		c.roundTrip(t, req)
-		if bytes.Contains(c.buf, []byte("\r\nAlt-Svc: h3=\":8443\"; ma=86400\r\n")) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no Alt-Svc in %q", c.buf[:bytes.Index(c.buf, []byte("\r\n\r\n"))])
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	serveHTTP3UntilAltSvc(t, app, c, req)
 	for range 100 {
 		c.roundTrip(t, req)
 	}
@@ -642,32 +626,40 @@ func serveTLSAndH3(t *testing.T, app *tako.App) (tcpAddr, udpAddr string, h3c *h
 	return serveWithH3(t, app, tls.NewListener(ln, srvConf))
 }
 
+// serveHTTP3UntilAltSvc serves app over HTTP/3 on a loopback UDP socket (closed when the
+// test ends) and sends req through c until the response advertises it with
+// Alt-Svc: h3=":8443" (the allocApp's HTTP3AltSvcPort).
+func serveHTTP3UntilAltSvc(tb testing.TB, app *tako.App, c *rawClient, req []byte) {
+	tb.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pc.Close() })
+	srvConf, _ := h3PKI(tb)
+	go app.ServeHTTP3(pc, srvConf)
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		c.roundTrip(tb, req)
+		if bytes.Contains(c.buf, []byte("\r\nAlt-Svc: h3=\":8443\"; ma=86400\r\n")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no Alt-Svc in %q", c.buf[:bytes.Index(c.buf, []byte("\r\n\r\n"))])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // BenchmarkFastHTTPAltSvc is BenchmarkFastHTTPInMemory's plaintext request with and without
 // an HTTP/3 server running (so with and without the Alt-Svc header).
 func BenchmarkFastHTTPAltSvc(b *testing.B) {
 	for _, withH3 := range []bool{false, true} {
 		b.Run(map[bool]string{false: "no-h3", true: "alt-svc"}[withH3], func(b *testing.B) {
 			app := allocApp(tako.Config{Logger: discardLogger(), HTTP3AltSvcPort: 8443})
-			if withH3 {
-				pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer pc.Close()
-				srvConf, _ := h3PKI(b)
-				go app.ServeHTTP3(pc, srvConf)
-			}
 			c := serveInMemory(b, app)
 			req := []byte("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n")
-			for deadline := time.Now().Add(5 * time.Second); withH3; {
-				c.roundTrip(b, req)
-				if bytes.Contains(c.buf, []byte("\r\nAlt-Svc: ")) {
-					break
-				}
-				if time.Now().After(deadline) {
-					b.Fatal("no Alt-Svc")
-				}
-				time.Sleep(5 * time.Millisecond)
+			if withH3 {
+				serveHTTP3UntilAltSvc(b, app, c, req)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
