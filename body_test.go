@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,11 +114,14 @@ func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 				}
 				cfg := tako.Config{PoisonBuffers: mode == "poison", Immutable: mode == "immutable"}
 				app := h.newApp(cfg)
+				var mu sync.Mutex // orders the handler's write of kept before the test's read
 				var kept struct {
 					param, header, query string
 					body                 []byte
 				}
 				app.Post("/items/:id", func(c *tako.Ctx) error {
+					mu.Lock()
+					defer mu.Unlock()
 					body, err := c.Body()
 					if err != nil {
 						return err
@@ -128,7 +132,10 @@ func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 				})
 				h.start()
 				expect(t, h.do("POST", "/items/item42?q=needle", strings.NewReader("payload"), "X-Trace: trace-7"), 200, "ok")
+				mu.Lock()
 				got := []string{kept.param, kept.header, kept.query, string(kept.body)}
+				keptBody := string(kept.body)
+				mu.Unlock()
 				want := []string{"item42", "trace-7", "needle", "payload"}
 				for i := range got {
 					intact := got[i] == want[i]
@@ -142,8 +149,8 @@ func TestPoisonBuffersCatchesEscapedValue(t *testing.T) {
 					}
 				}
 				// net/http hands out immutable strings, so only the body can be poisoned there.
-				if mode == "poison" && h.requestEngine() == tako.NetHTTP && string(kept.body) == "payload" {
-					t.Errorf("PoisonBuffers: escaped body %q still looks valid", kept.body)
+				if mode == "poison" && h.requestEngine() == tako.NetHTTP && keptBody == "payload" {
+					t.Errorf("PoisonBuffers: escaped body %q still looks valid", keptBody)
 				}
 			})
 		})
